@@ -1,0 +1,79 @@
+# The workshop's commands. Two matter on a fresh machine: `make lab` and `make test`.
+# Everything runs inside .venv, which the first command creates (uv when it installs, pip otherwise).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export NO_MKDOCS_2_WARNING := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup db lab serve test test-fast test-postgresql lint format notebooks grade doctor bench docs docs-serve clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	@test -x $(PY) || { echo "==> Creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Installing the workshop's packages (requirements.txt)"
+	@if $(BIN)/pip install --quiet --disable-pip-version-check uv 2>/dev/null; then \
+		$(BIN)/uv pip install --python $(PY) -r requirements.txt; \
+	else \
+		echo "    (uv unavailable: using pip, slower)"; \
+		$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements.txt; \
+	fi
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install everything
+
+db: setup ## Migrate and seed the workshop database (SQLite under var/ unless DATABASE_URL is set)
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed
+
+lab: db ## Open the workshop in JupyterLab
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
+serve: db ## Run the API and admin on http://127.0.0.1:8000 (reloads on change)
+	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --reload
+
+doctor: setup ## Check this machine is ready for the workshop
+	$(PY) -m app.doctor
+
+lint: setup ## ruff check + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup ## Run every test (lint, app, notebooks, grader, site)
+	$(MAKE) --no-print-directory lint
+	$(PY) -m app.doctor
+	$(BIN)/pytest tests
+	$(MAKE) --no-print-directory notebooks
+	$(MAKE) --no-print-directory docs
+
+test-postgresql: setup ## The app's suite against PostgreSQL (PG_URL=...)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/app tests/hardening
+
+notebooks: setup ## Execute every notebook and compare with its stored outputs (strict nbval)
+	$(BIN)/pytest -p no:django --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+grade: setup ## Check your exercises (TARGET=solutions or a folder to grade another)
+	$(BIN)/pytest tests/grading $(if $(TARGET),--target $(TARGET),)
+
+bench: setup ## "Is it worth it?": benchmark every way to serve the ORM
+	$(PY) -m bench
+
+docs: setup ## Build the site into build/site (strict)
+	$(BIN)/mkdocs build --strict
+
+docs-serve: setup ## Preview the site on http://127.0.0.1:8001
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+clean: ## Remove the environment, databases and built output
+	rm -rf $(VENV) var build .pytest_cache .ruff_cache

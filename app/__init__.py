@@ -1,0 +1,1 @@
+"""The Books App: Django's ORM and admin inside one FastAPI process."""

@@ -1,0 +1,30 @@
+"""Request and response bodies for authors."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.fields import DatabaseId
+
+AuthorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+AuthorBio = Annotated[str, StringConstraints(max_length=5000)]
+
+
+class CreateAuthorRequest(BaseModel):
+    name: AuthorName
+    bio: AuthorBio = ""
+
+
+class UpdateAuthorRequest(BaseModel):
+    """PATCH body: every field optional, each validated like on create, none may be null."""
+
+    name: AuthorName = Field(default=None)  # type: ignore[assignment]
+    bio: AuthorBio = Field(default=None)  # type: ignore[assignment]
+
+
+class ReadAuthorSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: DatabaseId
+    name: str
+    bio: str

@@ -1,0 +1,48 @@
+"""Request and response bodies for books."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.books.isbn import normalize_isbn
+from app.fields import DatabaseId
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Isbn = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    AfterValidator(normalize_isbn),
+    Field(examples=["978-0-553-20884-9"]),
+]
+
+
+class CreateBookRequest(BaseModel):
+    title: Title
+    author_id: DatabaseId
+    isbn: Isbn
+    publication_date: date
+
+
+class UpdateBookRequest(BaseModel):
+    """PATCH body: every field optional, each validated like on create, none may be null."""
+
+    title: Title = Field(default=None)  # type: ignore[assignment]
+    author_id: DatabaseId = Field(default=None)  # type: ignore[assignment]
+    isbn: Isbn = Field(default=None)  # type: ignore[assignment]
+    publication_date: date = Field(default=None)  # type: ignore[assignment]
+
+
+class ImportBookRequest(BaseModel):
+    isbn: Isbn
+
+
+class ReadBookSchema(BaseModel):
+    # Built from the ORM object: `author_id` is a column, so no lazy relation is read here.
+    model_config = ConfigDict(from_attributes=True)
+
+    id: DatabaseId
+    title: str
+    author_id: DatabaseId
+    isbn: str
+    publication_date: date

@@ -1,0 +1,118 @@
+"""Reading settings from the environment, with errors a newcomer can act on.
+
+Kept apart from ``settings.py`` so the parsing rules can be tested without configuring Django.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no variable; anything unrecognised is an error, not a silent False."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value: use 1/0, true/false or on/off.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list, e.g. ``ALLOWED_HOSTS=books.example.com,.internal``."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, Any]:
+    """Turn ``DATABASE_URL`` into Django's ``DATABASES["default"]``.
+
+    SQLite (the default, nothing to install) gets WAL and IMMEDIATE transactions so concurrent
+    requests wait for the write lock instead of failing with "database is locked".
+    PostgreSQL gets Django's psycopg pool with ``CONN_MAX_AGE=0``: Django documents persistent
+    connections as unsupported under ASGI, and the pool is what replaces them. Health checks make
+    a connection that the server closed be replaced instead of failing a request.
+    """
+    if not url:
+        url = f"sqlite:///{default_sqlite_path}"
+    try:
+        config: dict[str, Any] = dj_database_url.parse(url)
+    except Exception as error:  # dj-database-url raises ValueError or KeyError, unhelpfully worded
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={_redact(url)!r} is not a database URL this app understands ({error}); "
+            "use sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:5432/name."
+        ) from None
+
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("DATABASE_URL names no SQLite file: use sqlite:///path/to/file.sqlite3.")
+        sqlite_file = Path(config["NAME"])
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        # The test database is a file beside the workshop database, never the workshop database.
+        config["TEST"] = {"NAME": str(sqlite_file.with_name(f"{sqlite_file.stem}_test.sqlite3"))}
+    elif engine == "django.db.backends.postgresql":
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("DATABASE_URL names no PostgreSQL database: add /name at its end.")
+        config["OPTIONS"] = {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+            "pool": {
+                "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+                # How long a request waits for a free connection before it gets a 503.
+                "timeout": env_float("DB_POOL_TIMEOUT", 5.0),
+            },
+        }
+    else:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses {engine or 'an unknown backend'}; this app supports sqlite and postgresql."
+        )
+    config["CONN_MAX_AGE"] = 0
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def _redact(url: str) -> str:
+    """Hide a password before a URL goes into an error message."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
