@@ -1,0 +1,72 @@
+"""Give a notebook (or any process) a fresh database of its own, migrated and seeded.
+
+Each lesson calls :func:`use_lesson_database` in its setup cell, *before* anything imports a
+model, so "Restart kernel and run all" prints the same output every time, in any order of
+lessons, without touching the workshop database that ``make lab`` seeded.
+"""
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from app.bootstrap import setup_django
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+LESSON_DATABASES = REPOSITORY_ROOT / "var" / "lessons"
+
+
+def use_lesson_database(name: str) -> str:
+    """Point ``DATABASE_URL`` at a new, empty database called after ``name``, then configure
+    Django, migrate and seed it. Returns the database's vendor ("sqlite" or "postgresql").
+
+    SQLite (default): ``var/lessons/<name>.sqlite3``, deleted first. PostgreSQL (when
+    ``DATABASE_URL`` points at a server): a database ``lesson_<name>`` on that server, dropped
+    and created again.
+    """
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"lesson database names use a-z, 0-9 and _ only, not {name!r}")
+    from django.apps import apps
+
+    if apps.ready:
+        raise RuntimeError("use_lesson_database() must run before Django is set up")
+    server_url = os.environ.get("DATABASE_URL", "")
+    if server_url.startswith(("postgres://", "postgresql://")):
+        os.environ["DATABASE_URL"] = _recreate_postgresql_database(server_url, f"lesson_{name}")
+    else:
+        LESSON_DATABASES.mkdir(parents=True, exist_ok=True)
+        database = LESSON_DATABASES / f"{name}.sqlite3"
+        for leftover in LESSON_DATABASES.glob(f"{name}.sqlite3*"):
+            leftover.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    setup_django()
+    # Jupyter's main thread runs an event loop, where Django refuses synchronous ORM calls
+    # (SynchronousOnlyOperation): migrate and seed on a thread of their own.
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(_migrate_and_seed).result()
+
+
+def _migrate_and_seed() -> str:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from app.seed import seed
+
+    call_command("migrate", verbosity=0, interactive=False)
+    seed()
+    vendor = connection.vendor
+    connection.close()
+    return vendor
+
+
+def _recreate_postgresql_database(server_url: str, database: str) -> str:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
+        name = sql.Identifier(database)
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
