@@ -24,7 +24,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value: use 1/0, true/false or on/off.")
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a yes/no value: use 1/0, true/false or on/off."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -77,7 +79,9 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
         if not config.get("NAME"):
-            raise ImproperlyConfigured("DATABASE_URL names no SQLite file: use sqlite:///path/to/file.sqlite3.")
+            raise ImproperlyConfigured(
+                "DATABASE_URL names no SQLite file: use sqlite:///path/to/file.sqlite3."
+            )
         sqlite_file = Path(config["NAME"])
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {
@@ -89,7 +93,9 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
         config["TEST"] = {"NAME": str(sqlite_file.with_name(f"{sqlite_file.stem}_test.sqlite3"))}
     elif engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
-            raise ImproperlyConfigured("DATABASE_URL names no PostgreSQL database: add /name at its end.")
+            raise ImproperlyConfigured(
+                "DATABASE_URL names no PostgreSQL database: add /name at its end."
+            )
         config["OPTIONS"] = {
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
             "pool": {

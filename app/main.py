@@ -70,7 +70,9 @@ def create_app() -> FastAPI:
 
     app.add_middleware(DjangoDatabaseMiddleware)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS))
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS)
+    )
     return app
 
 

@@ -32,7 +32,9 @@ def truncate_all_tables() -> list[str]:
                 for table in tables:
                     cursor.execute(f"DELETE FROM {quote(table)}")
                 placeholders = ", ".join("%s" for _ in tables)
-                cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})", tables)
+                cursor.execute(
+                    f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})", tables
+                )
             finally:
                 cursor.execute("PRAGMA foreign_keys = ON")
         else:

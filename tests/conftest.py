@@ -83,3 +83,9 @@ def postgresql_url() -> str:
             pytest.fail(f"CI requires PostgreSQL: {reason}")
         pytest.skip(reason)
     return url
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """Async tests (``pytest.mark.anyio``) run on asyncio, like uvicorn and Jupyter."""
+    return "asyncio"

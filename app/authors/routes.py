@@ -31,7 +31,9 @@ async def list_authors(
     status_code=status.HTTP_201_CREATED,
     description="Create an author. `bio` is optional.",
 )
-async def create_author(request: CreateAuthorRequest, service: AuthorServiceDep) -> ReadAuthorSchema:
+async def create_author(
+    request: CreateAuthorRequest, service: AuthorServiceDep
+) -> ReadAuthorSchema:
     return await service.create_author(request)
 
 

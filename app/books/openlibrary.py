@@ -42,7 +42,9 @@ class OpenLibraryClient:
         except httpx2.TimeoutException:
             raise UpstreamUnavailable("Open Library did not answer in time") from None
         except (httpx2.HTTPError, ValueError, AttributeError) as error:
-            raise UpstreamUnavailable(f"Open Library is unavailable ({type(error).__name__})") from None
+            raise UpstreamUnavailable(
+                f"Open Library is unavailable ({type(error).__name__})"
+            ) from None
         if record is None:
             return None
         return _entry_from_record(record)
@@ -58,7 +60,9 @@ def _entry_from_record(record: dict) -> CatalogueEntry:
         raise UpstreamUnavailable(f"Open Library sent an incomplete record ({error})") from None
     if not title or not author_name or published is None:
         raise UpstreamUnavailable("Open Library sent a record without title, author or date")
-    return CatalogueEntry(title=title[:300], author_name=author_name[:200], publication_date=published)
+    return CatalogueEntry(
+        title=title[:300], author_name=author_name[:200], publication_date=published
+    )
 
 
 def _parse_publish_date(text: str) -> date | None:

@@ -57,7 +57,9 @@ class DjangoBookRepository:
     ) -> Book:
         """Find or create the author and create the book: both or neither."""
         try:
-            return await sync_to_async(_create_with_author)(title, author_name, isbn, publication_date)
+            return await sync_to_async(_create_with_author)(
+                title, author_name, isbn, publication_date
+            )
         except IntegrityError:
             raise Conflict(f"A book with ISBN {isbn} already exists") from None
 
