@@ -32,6 +32,7 @@ class ErrorResponse(BaseModel):
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the error answers a route can give."""
     descriptions = {
+        400: "The body is not JSON text (e.g. not UTF-8)",
         404: "No row with this id",
         409: "Conflicts with existing data",
         503: "A service the app depends on (database, Open Library) is unavailable",

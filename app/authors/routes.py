@@ -30,6 +30,7 @@ async def list_authors(
     "/",
     status_code=status.HTTP_201_CREATED,
     description="Create an author. `bio` is optional.",
+    responses=error_responses(400),
 )
 async def create_author(
     request: CreateAuthorRequest, service: AuthorServiceDep
@@ -45,7 +46,7 @@ async def get_author(author_id: AuthorId, service: AuthorServiceDep) -> ReadAuth
 @router.patch(
     "/{author_id}",
     description="Change some of an author's fields; the others stay as they are.",
-    responses=error_responses(404),
+    responses=error_responses(400, 404),
 )
 async def update_author(
     author_id: AuthorId, request: UpdateAuthorRequest, service: AuthorServiceDep

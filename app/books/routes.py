@@ -38,7 +38,7 @@ async def list_books(
     "/",
     status_code=status.HTTP_201_CREATED,
     description="Create a book. The ISBN is stored without hyphens or spaces and must be new.",
-    responses=error_responses(409),
+    responses=error_responses(400, 409),
 )
 async def create_book(request: CreateBookRequest, service: BookServiceDep) -> ReadBookSchema:
     return await service.create_book(request)
@@ -48,7 +48,7 @@ async def create_book(request: CreateBookRequest, service: BookServiceDep) -> Re
     "/import",
     status_code=status.HTTP_201_CREATED,
     description="Create a book (and its author, if new) from its ISBN, looked up in Open Library.",
-    responses=error_responses(404, 409, 503),
+    responses=error_responses(400, 404, 409, 503),
 )
 async def import_book(
     request: ImportBookRequest,
@@ -66,7 +66,7 @@ async def get_book(book_id: BookId, service: BookServiceDep) -> ReadBookSchema:
 @router.patch(
     "/{book_id}",
     description="Change some of a book's fields, validated as on create.",
-    responses=error_responses(404, 409),
+    responses=error_responses(400, 404, 409),
 )
 async def update_book(
     book_id: BookId, request: UpdateBookRequest, service: BookServiceDep
