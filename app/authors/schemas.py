@@ -4,10 +4,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.fields import DatabaseId
+from app.fields import NO_NUL_PATTERN, DatabaseId
 
-AuthorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-AuthorBio = Annotated[str, StringConstraints(max_length=5000)]
+AuthorName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL_PATTERN),
+]
+AuthorBio = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL_PATTERN)]
 
 
 class CreateAuthorRequest(BaseModel):

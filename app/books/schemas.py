@@ -6,9 +6,12 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.books.isbn import normalize_isbn
-from app.fields import DatabaseId
+from app.fields import NO_NUL_PATTERN, DatabaseId
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_NUL_PATTERN),
+]
 Isbn = Annotated[
     str,
     StringConstraints(max_length=32),
