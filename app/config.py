@@ -89,8 +89,10 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        # The test database is a file beside the workshop database, never the workshop database.
-        config["TEST"] = {"NAME": str(sqlite_file.with_name(f"{sqlite_file.stem}_test.sqlite3"))}
+        # The test database is a file beside the workshop database, never the workshop database;
+        # one per process, so two test runs at the same time cannot delete each other's.
+        test_file = sqlite_file.with_name(f"{sqlite_file.stem}_test_{os.getpid()}.sqlite3")
+        config["TEST"] = {"NAME": str(test_file)}
     elif engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
             raise ImproperlyConfigured(

@@ -26,9 +26,9 @@ def free_port() -> int:
 
 
 def server_env(**overrides: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **overrides}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return env
+    """The test process's environment, minus pytest-django's settings variable, plus overrides."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    return {**env, "PYTHONUNBUFFERED": "1", **overrides}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,6 @@
 """Settings from the environment, and the errors a newcomer sees when one is wrong."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,7 @@ def test_postgresql_uses_the_pool_without_persistent_connections(tmp_path):
 def test_sqlite_test_database_is_not_the_workshop_database(tmp_path):
     config = database_settings(None, tmp_path / "books.sqlite3")
     assert config["NAME"] == str(tmp_path / "books.sqlite3")
-    assert config["TEST"]["NAME"] == str(tmp_path / "books_test.sqlite3")
+    assert config["TEST"]["NAME"] == str(tmp_path / f"books_test_{os.getpid()}.sqlite3")
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("off", False), ("TRUE", True)])
