@@ -1,0 +1,80 @@
+"""Execute lesson notebooks top to bottom and store their outputs, ready for strict nbval.
+
+Usage (from the repository root)::
+
+    .venv/bin/python notebooks/run.py                        # every lesson
+    .venv/bin/python notebooks/run.py notebooks/03_*.ipynb   # some lessons
+
+then check them exactly as ``make notebooks`` does::
+
+    .venv/bin/pytest -p no:django --nbval --nbval-current-env \
+        --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+``jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 X.ipynb``
+runs a lesson too (it honours the ``raises-exception`` tag as this script does), but it stores
+tracebacks full of this machine's absolute paths (``/home/you/.../site-packages/...``). nbval
+never compares tracebacks, so this script rewrites those paths to portable short forms: the
+stored lessons then read the same on every machine, and the suite's structural test (no
+absolute path in any output) holds.
+"""
+
+import os
+import re
+import sys
+import sysconfig
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent
+REPOSITORY = NOTEBOOKS.parent
+CELL_TIMEOUT_SECONDS = 600
+
+# Longest first: a site-packages path also starts with the repository path when the venv is in it.
+_PREFIXES = [
+    (sysconfig.get_paths()["purelib"] + os.sep, "site-packages/"),
+    (sysconfig.get_paths()["stdlib"] + os.sep, "python/"),
+    (str(REPOSITORY) + os.sep, ""),
+]
+# IPython compiles each cell to a temporary file named after the kernel's process id.
+IPYKERNEL_CELL_FILE = re.compile(r"(?:/[^\s\"':]+)?/ipykernel_\d+/\d+\.py")
+
+
+def portable(text: str) -> str:
+    """The same text with this machine's paths replaced by short, machine-independent ones."""
+    for prefix, replacement in sorted(_PREFIXES, key=lambda pair: -len(pair[0])):
+        text = text.replace(prefix, replacement)
+    return IPYKERNEL_CELL_FILE.sub("<cell>", text)
+
+
+def execute(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    # DJANGO_SETTINGS_MODULE inherited from a shell would change what lesson 01 shows.
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT_SECONDS,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute(env=environment)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.evalue = portable(output.evalue)
+                output.traceback = [portable(line) for line in output.traceback]
+    nbformat.write(notebook, path)
+
+
+def main(arguments: list[str]) -> int:
+    paths = [Path(a) for a in arguments] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        print(f"executing {path.name} ...", flush=True)
+        execute(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
