@@ -1,0 +1,54 @@
+"""Rewrites of a rendered notebook page's HTML.
+
+mkdocs-jupyter leaves a notebook's links as written for JupyterLab (``02_x.ipynb``,
+``../exercises/ex02_x.py``): on the site they must point at the pages those files became. It
+also embeds MathJax from a CDN, and the stored outputs can hold absolute paths of the machine
+that ran the notebook (traceback frames).
+"""
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from urllib.parse import unquote
+
+from mkdocs_jupyter.utils import slugify
+
+_HREF = re.compile(r'(href=")([^"#?]*)(#[^"]*)?(")')
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+
+
+def rewrite_links(html: str, source_path: str, resolve: Callable[[str], str | None]) -> str:
+    """Replace each relative ``href`` that names a repository file with a site URL.
+
+    ``source_path`` is the page's file relative to the repository root (``notebooks/00_x.ipynb``);
+    ``resolve(repo_path)`` returns the URL (relative to the page) of the page that repository file
+    became, or None to leave the link alone. Fragments follow the site's heading ids.
+    """
+    base = posixpath.dirname(source_path)
+
+    def replace(match: re.Match[str]) -> str:
+        prefix, target, fragment, quote = match.groups()
+        if not target or "://" in target or target.startswith(("/", "mailto:")):
+            return match.group(0)
+        repo_path = posixpath.normpath(posixpath.join(base, unquote(target)))
+        url = resolve(repo_path)
+        if url is None:
+            return match.group(0)
+        if fragment and len(fragment) > 1:
+            fragment = "#" + slugify(unquote(fragment[1:]))
+        return f"{prefix}{url}{fragment or ''}{quote}"
+
+    return _HREF.sub(replace, html)
+
+
+def strip_mathjax(html: str) -> str:
+    """Drop nbconvert's MathJax loader: the lessons use no LaTeX, and a CDN script breaks offline."""
+    return _MATHJAX.sub("", html)
+
+
+def hide_paths(html: str, replacements: Iterable[tuple[str, str]]) -> str:
+    """Replace machine-specific path prefixes (longest first) with neutral labels."""
+    for prefix, label in sorted(replacements, key=lambda pair: len(pair[0]), reverse=True):
+        if prefix and len(prefix) > 1:
+            html = html.replace(prefix, label)
+    return html

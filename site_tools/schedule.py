@@ -1,0 +1,78 @@
+"""The instructor schedule, computed from each lesson's own minutes.
+
+A session is one lesson's teaching followed by its exercise. Breaks are inserted between sessions
+once enough time has passed since the last one; on a full day the break nearest midday is lunch.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from site_tools.workshop import Lesson
+
+BREAK_AFTER_MINUTES = 80  # a pause once this much teaching has passed without one
+SHORT_BREAK = 15
+LUNCH = 60
+LUNCH_NOT_BEFORE = "11:45"
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: str  # "HH:MM"
+    minutes: int
+    lesson: Lesson | None  # None for a break
+    label: str = ""
+
+
+def plan(lessons: list[Lesson], start: str = "09:00", lunch: bool = True) -> list[Slot]:
+    """Lay the lessons out in order from ``start``, with breaks (and lunch when ``lunch``)."""
+    clock = datetime.strptime(start, "%H:%M")
+    lunch_not_before = datetime.strptime(LUNCH_NOT_BEFORE, "%H:%M")
+    slots: list[Slot] = []
+    since_break = 0
+    had_lunch = not lunch
+    for index, lesson in enumerate(lessons):
+        if index and since_break >= BREAK_AFTER_MINUTES:
+            is_lunch = not had_lunch and clock >= lunch_not_before
+            minutes = LUNCH if is_lunch else SHORT_BREAK
+            slots.append(Slot(f"{clock:%H:%M}", minutes, None, "Lunch" if is_lunch else "Break"))
+            clock += timedelta(minutes=minutes)
+            had_lunch = had_lunch or is_lunch
+            since_break = 0
+        minutes = lesson.teaching_minutes + lesson.exercise_minutes
+        slots.append(Slot(f"{clock:%H:%M}", minutes, lesson))
+        clock += timedelta(minutes=minutes)
+        since_break += minutes
+    slots.append(Slot(f"{clock:%H:%M}", 0, None, "End"))
+    return slots
+
+
+def schedule_table(slots: list[Slot], link_prefix: str) -> str:
+    """A Markdown table of the plan; lesson titles link to ``link_prefix + filename``."""
+    rows = [
+        "| Start | Lesson | Teaching | Exercise |",
+        "|---|---|--:|--:|",
+    ]
+    for slot in slots:
+        lesson = slot.lesson
+        if lesson is None:
+            length = f" ({slot.minutes} min)" if slot.minutes else ""
+            rows.append(f"| {slot.start} | *{slot.label}{length}* | | |")
+            continue
+        exercise = f"{lesson.exercise_minutes} min" if lesson.exercise_minutes else "–"
+        rows.append(
+            f"| {slot.start} | [{lesson.number:02d} · {lesson.title}]({link_prefix}{lesson.filename})"
+            f" | {lesson.teaching_minutes} min | {exercise} |"
+        )
+    teaching = sum(s.lesson.teaching_minutes for s in slots if s.lesson)
+    exercises = sum(s.lesson.exercise_minutes for s in slots if s.lesson)
+    breaks = sum(s.minutes for s in slots if s.lesson is None)
+    rows.append(
+        f"| | **Total: {_hours(teaching + exercises + breaks)} with breaks** "
+        f"| **{teaching} min** | **{exercises} min** |"
+    )
+    return "\n".join(rows)
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
