@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from site_tools.workshop import Exercise, Lesson
 
+NONE = "\u2013"  # an en dash: "nothing" in a table cell
 CHECK_ALL = "make grade"
 LAB_COMMAND = "make lab"
 
@@ -23,11 +24,11 @@ def lesson_map(
     known = {exercise.slug for exercise in exercises}
     rows = ["| # | Lesson | After it you can | Exercise |", "|---|---|---|---|"]
     for lesson in lessons:
-        objectives = "<br>".join(_cell(o) for o in lesson.objectives) or "–"
+        objectives = "<br>".join(_cell(o) for o in lesson.objectives) or NONE
         if lesson.exercise and lesson.exercise in known:
             exercise = f"[{lesson.exercise}]({exercises_prefix}{lesson.exercise}.md)"
         else:
-            exercise = f"`{lesson.exercise}`" if lesson.exercise else "–"
+            exercise = f"`{lesson.exercise}`" if lesson.exercise else NONE
         rows.append(
             f"| {lesson.number:02d} | [{_cell(lesson.title)}]({lessons_prefix}{lesson.filename}) "
             f"| {objectives} | {exercise} |"
@@ -45,7 +46,7 @@ def exercise_list(exercises: list[Exercise], lessons: list[Lesson]) -> str:
         lesson_link = (
             f"[{lesson.number:02d} · {_cell(lesson.title)}](../lessons/{lesson.filename})"
             if lesson
-            else "–"
+            else NONE
         )
         rows.append(
             f"| [{exercise.number:02d} · {_cell(exercise.title)}]({exercise.slug}.md) "

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from site_tools.workshop import Lesson
 
+NONE = "\u2013"  # an en dash: "nothing" in a table cell
 BREAK_AFTER_MINUTES = 80  # a pause once this much teaching has passed without one
 SHORT_BREAK = 15
 LUNCH = 60
@@ -58,7 +59,7 @@ def schedule_table(slots: list[Slot], link_prefix: str) -> str:
             length = f" ({slot.minutes} min)" if slot.minutes else ""
             rows.append(f"| {slot.start} | *{slot.label}{length}* | | |")
             continue
-        exercise = f"{lesson.exercise_minutes} min" if lesson.exercise_minutes else "–"
+        exercise = f"{lesson.exercise_minutes} min" if lesson.exercise_minutes else NONE
         rows.append(
             f"| {slot.start} | [{lesson.number:02d} · {lesson.title}]({link_prefix}{lesson.filename})"
             f" | {lesson.teaching_minutes} min | {exercise} |"
