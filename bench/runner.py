@@ -1,0 +1,226 @@
+"""Run the variants: start a server, check its answers, drive it, stop it. One at a time.
+
+The server and the load generator run in processes of their own, pinned to different cores
+when the machine has two or more (the server to the first, the generator to the second).
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import psutil
+
+from bench.database import BenchDatabase
+from bench.variants import Variant
+
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent  # children run `-m bench....` from here
+SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789-abcdefghijklmnop"
+
+
+@dataclass(frozen=True)
+class Settings:
+    connections: int
+    warmup: float
+    rounds: int
+    duration: float
+
+
+@dataclass(frozen=True)
+class Measurement:
+    backend: str
+    variant: str
+    request: str  # "list" or "get"
+    rounds: list[dict[str, float]]
+    generator_cpu_percent: float
+    server_cpu_percent: float
+    warmup_errors: int
+
+
+def cpu_plan() -> tuple[str, str]:
+    """(server cpus, generator cpus) as "N" strings, or ("", "") on one core or no affinity."""
+    if not hasattr(os, "sched_getaffinity"):
+        return "", ""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return "", ""
+    return str(cpus[0]), str(cpus[1])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request_paths(database: BenchDatabase) -> dict[str, str]:
+    return {"list": "/v0/books/?limit=20", "get": f"/v0/books/{database.book_id}"}
+
+
+def _server_environment(database: BenchDatabase) -> dict[str, str]:
+    environment = dict(os.environ)
+    for name in ("DJANGO_SETTINGS_MODULE", "BENCH_DJANGO_VIEWS", "PYTHONPATH"):
+        environment.pop(name, None)
+    environment.update(
+        DATABASE_URL=database.url,
+        DEBUG="0",  # production settings: no query log, no debug pages
+        SECRET_KEY=SECRET_KEY,
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONPATH=str(REPOSITORY_ROOT),
+    )
+    return environment
+
+
+class Server:
+    """One variant's server process, started and checked in ``__enter__``, stopped in ``__exit__``."""
+
+    def __init__(self, variant: Variant, database: BenchDatabase, cpus: str) -> None:
+        self.variant = variant
+        self.database = database
+        self.port = free_port()
+        self.cpus = cpus
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in __exit__)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "Server":
+        command = [sys.executable, "-m", "bench.serve", self.variant.name, str(self.port)]
+        if self.cpus:
+            command += ["--cpus", self.cpus]
+        self.process = subprocess.Popen(
+            command,
+            env=_server_environment(self.database),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=REPOSITORY_ROOT,
+            start_new_session=True,  # its own process group: stopped as one, with gunicorn's worker
+        )
+        try:
+            self._wait_until_ready()
+            self._check_answers()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(STOP_TIMEOUT)
+        self.process = None
+        self.log.close()
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-4000:]
+
+    def _fail(self, reason: str) -> RuntimeError:
+        return RuntimeError(
+            f"{self.variant.name}: {reason}\n--- server output ---\n{self.output()}"
+        )
+
+    def _wait_until_ready(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise self._fail(f"server exited with code {self.process.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise self._fail(f"server did not listen within {STARTUP_TIMEOUT:.0f} s")
+
+    def _check_answers(self) -> None:
+        """Every variant must send the app's JSON: a faster wrong answer is no answer."""
+        paths = request_paths(self.database)
+        expected = {"list": self.database.expected_list, "get": self.database.expected_book}
+        with httpx2.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10) as client:
+            for request, path in paths.items():
+                response = client.get(path)
+                if response.status_code != 200 or response.json() != expected[request]:
+                    raise self._fail(
+                        f"GET {path} answered {response.status_code} {response.text[:300]!r}, "
+                        "not the app's JSON"
+                    )
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the server process and its children (gunicorn's worker)."""
+        assert self.process is not None
+        try:
+            root = psutil.Process(self.process.pid)
+            processes = [root, *root.children(recursive=True)]
+            total = 0.0
+            for process in processes:
+                times = process.cpu_times()
+                total += times.user + times.system
+            return total
+        except psutil.Error:
+            return 0.0
+
+
+def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str, Any]:
+    """Run the load generator against ``server`` and return its JSON, plus server CPU use."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        f"--port={server.port}",
+        f"--path={path}",
+        f"--connections={settings.connections}",
+        f"--warmup={settings.warmup}",
+        f"--rounds={settings.rounds}",
+        f"--duration={settings.duration}",
+    ]
+    if cpus:
+        command.append(f"--cpus={cpus}")
+    budget = settings.warmup + settings.rounds * (settings.duration + 15) + 30
+    cpu_before, started = server.cpu_seconds(), time.perf_counter()
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=budget, check=False, cwd=REPOSITORY_ROOT
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise RuntimeError(f"load generator failed:\n{completed.stderr[-3000:]}")
+    result = json.loads(completed.stdout)
+    result["server_cpu_percent"] = 100 * (server.cpu_seconds() - cpu_before) / elapsed
+    return result
+
+
+def run_variant(
+    variant: Variant, database: BenchDatabase, settings: Settings, log: Any
+) -> list[Measurement]:
+    server_cpus, generator_cpus = cpu_plan()
+    measurements = []
+    with Server(variant, database, server_cpus) as server:
+        for request, path in request_paths(database).items():
+            result = drive(server, path, settings, generator_cpus)
+            measurement = Measurement(
+                backend=database.backend,
+                variant=variant.name,
+                request=request,
+                rounds=result["rounds"],
+                generator_cpu_percent=result["generator_cpu_percent"],
+                server_cpu_percent=result["server_cpu_percent"],
+                warmup_errors=result["warmup_errors"],
+            )
+            measurements.append(measurement)
+            log(measurement)
+    return measurements

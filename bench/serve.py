@@ -1,0 +1,140 @@
+"""Start one variant's server: ``python -m bench.serve VARIANT PORT [--cpus 0,1]``.
+
+Run by the benchmark in a process of its own, with ``DATABASE_URL`` pointing at the
+benchmark's database. Every ASGI variant runs in uvicorn with one process, no access log and
+uvicorn's defaults otherwise (uvloop and httptools when installed); ``django_gunicorn`` runs
+gunicorn with one sync worker, so every variant has one process serving requests.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from bench.variants import VARIANT_NAMES
+
+POOLED_BY_DJANGO = {"fastapi_sync_to_async", "fastapi_def", "django_async_asgi", "ninja_async"}
+DJANGO_VIEWS = {"django_async_asgi": "async", "django_gunicorn": "sync", "ninja_async": "ninja"}
+
+
+def _database_url() -> str:
+    return os.environ["DATABASE_URL"]
+
+
+def _is_postgresql(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def _close_django_pools() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
+def _app_async_orm() -> Any:
+    from app.main import app
+
+    return app
+
+
+def _fastapi_orm(factory_name: str) -> Callable[[], Any]:
+    def build() -> Any:
+        from app.bootstrap import setup_django
+
+        setup_django()
+        from bench.servers import fastapi_orm
+
+        return getattr(fastapi_orm, factory_name)()
+
+    return build
+
+
+def _django_asgi() -> Any:
+    from app.bootstrap import setup_django
+
+    setup_django()
+    from django.core.asgi import get_asgi_application
+
+    return get_asgi_application()
+
+
+def _raw_driver() -> Any:
+    from bench.servers import fastapi_raw
+
+    url = _database_url()
+    if _is_postgresql(url):
+        return fastapi_raw.create_postgresql_app(url)
+    return fastapi_raw.create_sqlite_app(url.removeprefix("sqlite:///"))
+
+
+def _no_db() -> Any:
+    from bench.database import read_all_books
+    from bench.servers import fastapi_raw
+
+    return fastapi_raw.create_no_db_app(read_all_books(_database_url()))
+
+
+ASGI_APPS: dict[str, Callable[[], Any]] = {
+    "app_async_orm": _app_async_orm,
+    "fastapi_sync_to_async": _fastapi_orm("create_sync_to_async_app"),
+    "fastapi_def": _fastapi_orm("create_def_app"),
+    "django_async_asgi": _django_asgi,
+    "ninja_async": _django_asgi,
+    "raw_driver": _raw_driver,
+    "no_db": _no_db,
+}
+
+
+def _exec_gunicorn(port: int) -> None:
+    """Replace this process with gunicorn (CPU affinity survives ``exec``)."""
+    arguments = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers=1",
+        "--worker-class=sync",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--graceful-timeout=5",
+        "bench.servers.wsgi:application",
+    ]
+    os.execv(sys.executable, arguments)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("variant", choices=VARIANT_NAMES)
+    parser.add_argument("port", type=int)
+    parser.add_argument("--cpus", default="", help="comma-separated CPU numbers to pin to")
+    args = parser.parse_args(argv)
+
+    if args.cpus and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {int(cpu) for cpu in args.cpus.split(",")})
+    if args.variant in DJANGO_VIEWS:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.servers.django_settings"
+        os.environ["BENCH_DJANGO_VIEWS"] = DJANGO_VIEWS[args.variant]
+    if args.variant == "django_gunicorn":
+        _exec_gunicorn(args.port)
+        return
+
+    import uvicorn
+
+    app = ASGI_APPS[args.variant]()
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+    if args.variant in POOLED_BY_DJANGO:  # the app's own lifespan closes its pool itself
+        _close_django_pools()
+
+
+if __name__ == "__main__":
+    main()
