@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-app.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
 	@test -x $(PY) || { echo "==> Creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	@echo "==> Installing the workshop's packages (requirements.txt)"
@@ -50,7 +50,7 @@ format: setup ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup ## Run every test (lint, app, notebooks, grader, site)
+test: db ## Run every test (lint, app, notebooks, grader, site)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m app.doctor
 	$(BIN)/pytest tests

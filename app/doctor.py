@@ -35,9 +35,14 @@ def check_python() -> str:
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
-    return {
-        m.group(1): m.group(2) for line in path.read_text().splitlines() if (m := _PIN.match(line))
-    }
+    """``name==version`` pins of a requirements file and of the files it includes with ``-r``."""
+    pins: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("-r "):
+            pins |= pinned_requirements(path.parent / line[3:].strip())
+        elif match := _PIN.match(line):
+            pins[match.group(1)] = match.group(2)
+    return pins
 
 
 def check_packages() -> str:

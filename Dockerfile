@@ -1,0 +1,33 @@
+# The Books App in production: `docker build -t books-app .` then
+#   docker run -p 8000:8000 -e SECRET_KEY=... -e DATABASE_URL=postgresql://... -e ALLOWED_HOSTS=books.example.com books-app
+# Migrations run at start, then uvicorn serves the API, /docs and /admin from one process.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DEBUG=0 \
+    PORT=8000 \
+    WEB_CONCURRENCY=1
+
+WORKDIR /srv
+# Run-time dependencies only; requirements.txt adds the workshop's tools (JupyterLab, pytest, ...).
+COPY requirements-app.txt ./
+RUN pip install -r requirements-app.txt
+
+COPY manage.py ./
+COPY app ./app
+# A non-root user; var/ is where the SQLite fallback database would live.
+RUN useradd --create-home --uid 10001 books && mkdir -p var && chown books var
+USER books
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
+
+# One uvicorn process per container; scale with more containers, or set WEB_CONCURRENCY and use
+# gunicorn -k uvicorn.workers.UvicornWorker (each worker has its own pool: workers x DB_POOL_MAX_SIZE
+# must stay below PostgreSQL's max_connections). SECURE_SSL_REDIRECT=0 when a proxy terminates TLS
+# and does not send X-Forwarded-Proto.
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec uvicorn app.main:app --host 0.0.0.0 --port \"$PORT\" --workers \"$WEB_CONCURRENCY\" --proxy-headers"]
