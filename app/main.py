@@ -50,6 +50,7 @@ def create_app() -> FastAPI:
     from app.db import DjangoDatabaseMiddleware
     from app.errors import install_error_handlers
     from app.health import router as health_router
+    from app.startup import DatabaseStartupCheck
 
     app = FastAPI(
         title="Books App",
@@ -69,6 +70,8 @@ def create_app() -> FastAPI:
     app.mount(settings.ADMIN_PATH, get_asgi_application(), name="admin")
 
     app.add_middleware(DjangoDatabaseMiddleware)
+    # Lifespan only: an unreachable DATABASE_URL stops the server at startup, in one line.
+    app.add_middleware(DatabaseStartupCheck)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS)
