@@ -20,13 +20,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package lives beside it
     sys.path.insert(0, str(ROOT))
 
 from site_tools import api_table, pages, requirements, schedule  # noqa: E402
-from site_tools.html import hide_paths, rewrite_links, strip_mathjax  # noqa: E402
+from site_tools.html import (  # noqa: E402
+    heading_tokens,
+    hide_paths,
+    rewrite_links,
+    strip_mathjax,
+)
 from site_tools.workshop import (  # noqa: E402
     Exercise,
     Lesson,
@@ -158,6 +164,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if lesson is None:
         return html
     html = strip_mathjax(html)
+    page.toc = get_toc(heading_tokens(html))
     html = rewrite_links(html, f"notebooks/{lesson.filename}", _resolver(page, files))
     exercise_href = None
     if lesson.exercise:

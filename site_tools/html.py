@@ -6,9 +6,11 @@ also embeds MathJax from a CDN, and the stored outputs can hold absolute paths o
 that ran the notebook (traceback frames).
 """
 
+import html as html_lib
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote
 
 from mkdocs_jupyter.utils import slugify
@@ -52,3 +54,28 @@ def hide_paths(html: str, replacements: Iterable[tuple[str, str]]) -> str:
         if prefix and len(prefix) > 1:
             html = html.replace(prefix, label)
     return html
+
+
+_HEADING = re.compile(r'<h([1-6])\s[^>]*?id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def heading_tokens(html: str) -> list[dict[str, Any]]:
+    """The table of contents of rendered HTML, as MkDocs' ``get_toc`` tokens.
+
+    mkdocs-jupyter builds a notebook's TOC from a Markdown export with inline code removed, so a
+    heading like "Does `%autoawait off` help?" gets the anchor ``#does-help`` while the page's
+    heading id is ``does-autoawait-off-help``: every such TOC link would lead nowhere. Reading
+    the headings from the HTML itself keeps the TOC and the ids in step.
+    """
+    root: dict[str, Any] = {"level": 0, "children": []}
+    stack = [root]
+    for level_text, anchor, inner in _HEADING.findall(html):
+        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
+        name = html_lib.unescape(_TAG.sub("", inner)).strip()
+        token = {"level": int(level_text), "id": anchor, "name": name, "children": []}
+        while stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        stack[-1]["children"].append(token)
+        stack.append(token)
+    return root["children"]

@@ -1,7 +1,7 @@
 """The instructor schedule, computed from each lesson's own minutes.
 
 A session is one lesson's teaching followed by its exercise. Breaks are inserted between sessions
-once enough time has passed since the last one; on a full day the break nearest midday is lunch.
+once enough time has passed since the last one; on a full day, the first gap from noon is lunch.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ NONE = "\u2013"  # an en dash: "nothing" in a table cell
 BREAK_AFTER_MINUTES = 80  # a pause once this much teaching has passed without one
 SHORT_BREAK = 15
 LUNCH = 60
-LUNCH_NOT_BEFORE = "11:45"
+LUNCH_NOT_BEFORE = "12:00"
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,16 @@ def plan(lessons: list[Lesson], start: str = "09:00", lunch: bool = True) -> lis
     since_break = 0
     had_lunch = not lunch
     for index, lesson in enumerate(lessons):
-        if index and since_break >= BREAK_AFTER_MINUTES:
-            is_lunch = not had_lunch and clock >= lunch_not_before
-            minutes = LUNCH if is_lunch else SHORT_BREAK
-            slots.append(Slot(f"{clock:%H:%M}", minutes, None, "Lunch" if is_lunch else "Break"))
+        if index and not had_lunch and clock >= lunch_not_before:
+            label, minutes = "Lunch", LUNCH
+            had_lunch = True
+        elif index and since_break >= BREAK_AFTER_MINUTES:
+            label, minutes = "Break", SHORT_BREAK
+        else:
+            label, minutes = "", 0
+        if minutes:
+            slots.append(Slot(f"{clock:%H:%M}", minutes, None, label))
             clock += timedelta(minutes=minutes)
-            had_lunch = had_lunch or is_lunch
             since_break = 0
         minutes = lesson.teaching_minutes + lesson.exercise_minutes
         slots.append(Slot(f"{clock:%H:%M}", minutes, lesson))
