@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -33,15 +34,13 @@ EXERCISES = list(NOTEBOOKS)
 _loaded: dict[tuple[Path, str], ModuleType | str] = {}
 
 
-class GradingFailure(Exception):
-    """Raised (via pytest.fail) with a tagged, learner-facing message."""
-
-
-def fail(exercise: str, tag: str, message: str, look_at: str | None = None) -> None:
+def fail(exercise: str, tag: str, message: str, look_at: str | None = None) -> NoReturn:
     """Fail the current test with ``[tag] message`` and where to look. The tag ("todo", "syntax
     error", ...) is what the class table shows as the reason."""
     where = look_at or NOTEBOOKS[exercise]
-    pytest.fail(f"[{tag}] {exercise}: {message}\n  -> look at {where}", pytrace=False)
+    message = f"[{tag}] {exercise}: {message}\n  -> look at {where}"
+    # `from None`: the learner's error is summarised in the message; its chain is noise.
+    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 def module_path(target: Path, exercise: str) -> Path:
@@ -94,15 +93,25 @@ def _import(target: Path, exercise: str) -> ModuleType | str:
 def calling(exercise: str, what: str) -> Iterator[None]:
     """Turn the two failures every learner meets first into advice instead of a traceback."""
     from django.core.exceptions import SynchronousOnlyOperation
+    from fastapi.exceptions import ResponseValidationError
 
+    problem: tuple[str, str] | None = None
     try:
         yield
     except NotImplementedError:
-        fail(exercise, "todo", f"{what} is still a TODO (it raises NotImplementedError)")
+        problem = ("todo", f"{what} is still a TODO (it raises NotImplementedError)")
     except SynchronousOnlyOperation as error:
-        fail(
-            exercise,
+        problem = (
             "sync-only",
             f"{what} ran a synchronous ORM query in async code ({error}); use the async ORM "
             "(aget, async for, ...) or sync_to_async",
         )
+    except ResponseValidationError as error:
+        lazy = "SynchronousOnlyOperation" in str(error) or "get_attribute_error" in str(error)
+        problem = (
+            "lazy" if lazy else "wrong",
+            f"{what} returned something its response model cannot read: {str(error)[:400]}"
+            + ("; a relation was read lazily in async code (select_related)" if lazy else ""),
+        )
+    if problem is not None:  # outside the except block: no "during handling" noise in the report
+        fail(exercise, *problem)
