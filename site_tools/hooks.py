@@ -61,7 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _extend_nav(
         config.nav,
         "Exercises",
-        [{f"{ex.number:02d} · {ex.title}": ex.src_uri} for ex in exercises],
+        [{f"{ex.number:02d} · {ex.plain_title}": ex.src_uri} for ex in exercises],
     )
     if config.extra.get("binder_repository", "") in ("", "OWNER/REPOSITORY"):
         log.info("Binder links use the placeholder repository (extra.binder_repository)")
@@ -85,8 +85,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             )
         )
     lesson_of = _lesson_of_exercise()
+    lessons_by_file = {lesson.filename: lesson for lesson in _state["lessons"]}
     for exercise in _state["exercises"]:
-        content = pages.exercise_page(exercise, lesson_of.get(exercise.slug))
+        content = pages.exercise_page(exercise, lesson_of.get(exercise.slug), lessons_by_file)
         files.append(File.generated(config, exercise.src_uri, content=content))
     return files
 

@@ -1,6 +1,7 @@
 """Markdown and HTML generated from the lessons and exercises."""
 
 import html
+import re
 from urllib.parse import quote
 
 from site_tools.workshop import Exercise, Lesson
@@ -55,7 +56,9 @@ def exercise_list(exercises: list[Exercise], lessons: list[Lesson]) -> str:
     return "\n".join(rows)
 
 
-def exercise_page(exercise: Exercise, lesson: Lesson | None) -> str:
+def exercise_page(
+    exercise: Exercise, lesson: Lesson | None, lessons_by_file: dict[str, Lesson] | None = None
+) -> str:
     """One exercise: its statement (the stub's docstring), the file, the check, the solution.
 
     The code blocks are ``pymdownx.snippets`` includes of the real files, so the page shows
@@ -70,12 +73,11 @@ def exercise_page(exercise: Exercise, lesson: Lesson | None) -> str:
             "",
         ]
     if exercise.statement:
-        lines += [exercise.statement, ""]
+        lines += [docstring_markdown(exercise.statement, lessons_by_file or {}), ""]
     lines += [
         "## The file you edit",
         "",
-        f"Open `exercises/{exercise.slug}.py` in JupyterLab (`{LAB_COMMAND}` starts it) or in your "
-        "editor. Its `TODO`s are the tasks:",
+        f"Open `exercises/{exercise.slug}.py` in your editor; its `TODO`s are the tasks:",
         "",
         f'???+ example "exercises/{exercise.slug}.py"',
         "",
@@ -174,3 +176,28 @@ def self_study(lessons: list[Lesson], lessons_prefix: str) -> str:
         for lesson in lessons
     )
     return f"Left for self-study on this site: {links}."
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s")
+_NOTEBOOK_MENTION = re.compile(r"notebooks/(\d\d_[a-z0-9_]+\.ipynb)")
+
+
+def docstring_markdown(text: str, lessons_by_file: dict[str, Lesson]) -> str:
+    """An exercise docstring as Markdown: reST ````code```` becomes `code`, a list gets the blank
+    line Markdown needs before it, and a mention of a lesson notebook links to its page."""
+    text = re.sub(r"``(.+?)``", r"`\1`", text)
+    lines: list[str] = []
+    for line in text.splitlines():
+        previous = lines[-1] if lines else ""
+        starts_list = _LIST_ITEM.match(line) and not _LIST_ITEM.match(previous)
+        if starts_list and previous.strip() and not previous.startswith((" ", "\t")):
+            lines.append("")
+        lines.append(line)
+
+    def link(match: re.Match[str]) -> str:
+        lesson = lessons_by_file.get(match.group(1))
+        if lesson is None:
+            return match.group(0)
+        return f"[lesson {lesson.number:02d}, {lesson.title}](../lessons/{lesson.filename})"
+
+    return _NOTEBOOK_MENTION.sub(link, "\n".join(lines))

@@ -16,6 +16,7 @@ EXERCISES = "exercises"
 SOLUTIONS = "solutions"
 _NOTEBOOK_NAME = re.compile(r"(\d\d)_[a-z0-9_]+\.ipynb")
 _EXERCISE_NAME = re.compile(r"ex(\d\d)_[a-z0-9_]+\.py")
+_EXERCISE_PREFIX = re.compile(r"^exercise\s*\d+\s*[·:.\-\u2013\u2014]\s*", re.I)
 
 
 class WorkshopDataError(ValueError):
@@ -54,6 +55,11 @@ class Exercise:
     @property
     def src_uri(self) -> str:
         return f"exercises/{self.slug}.md"
+
+    @property
+    def plain_title(self) -> str:
+        """The title without Markdown code marks, for the navigation (which shows text)."""
+        return self.title.replace("`", "")
 
 
 def read_lesson(path: Path) -> Lesson:
@@ -105,7 +111,8 @@ def read_exercise(path: Path, solutions: Path) -> Exercise:
     except SyntaxError as error:
         raise WorkshopDataError(f"{path.name}: cannot be parsed ({error})") from None
     first, _, rest = docstring.strip().partition("\n")
-    title = first.strip().rstrip(".") or path.stem
+    # "Exercise 03 · Rewrite a repository..." -> "Rewrite a repository..."
+    title = _EXERCISE_PREFIX.sub("", first.strip()).rstrip(".") or path.stem
     return Exercise(
         number=int(match.group(1)),
         slug=path.stem,
