@@ -8,6 +8,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export NO_MKDOCS_2_WARNING := 1
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup db lab serve test test-fast test-postgresql lint format notebooks grade doctor bench docs docs-serve clean
@@ -34,7 +36,7 @@ db: setup ## Migrate and seed the workshop database (SQLite under var/ unless DA
 	$(PY) manage.py seed
 
 lab: db ## Open the workshop in JupyterLab
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
 serve: db ## Run the API and admin on http://127.0.0.1:8000 (reloads on change)
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --reload
