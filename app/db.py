@@ -14,11 +14,16 @@ Django's own ``ASGIHandler`` gives every request two things that nothing gives i
 :class:`DjangoDatabaseMiddleware` does both for every HTTP request. :class:`DjangoRoute` makes
 plain ``def`` endpoints run on that same per-request thread (as Django runs sync views under
 ASGI) instead of AnyIO's worker pool, where each worker thread would keep its own connection.
+
+Unlike Django's handler, the middleware does not *start* a thread per request: it borrows an
+idle one from :class:`RequestThreads` and gives it back afterwards. Starting and joining a
+thread cost more than the whole ORM query of a typical request (see bench/README.md).
 """
 
 import functools
 import inspect
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
@@ -39,24 +44,51 @@ def _end_request() -> None:
     close_old_connections()
 
 
+class RequestThreads:
+    """One-thread executors for requests: each request borrows one for its whole life, so all
+    its ORM calls run on one thread that no other request uses meanwhile. Returned executors
+    are kept (up to ``keep_idle``) for later requests instead of starting a thread each time."""
+
+    def __init__(self, keep_idle: int = 64) -> None:
+        self.keep_idle = keep_idle
+        self._idle: list[ThreadPoolExecutor] = []
+
+    def borrow(self) -> ThreadPoolExecutor:
+        if self._idle:
+            return self._idle.pop()
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request")
+
+    def give_back(self, executor: ThreadPoolExecutor) -> None:
+        if len(self._idle) < self.keep_idle:
+            self._idle.append(executor)
+        else:
+            executor.shutdown(wait=False)  # its thread ends once its queued work is done
+
+
 class DjangoDatabaseMiddleware:
-    """Pure ASGI middleware: one ``ThreadSensitiveContext`` per HTTP request, connections of the
-    request's thread closed when the response is finished (even if the endpoint raised)."""
+    """Pure ASGI middleware: one ``ThreadSensitiveContext`` (one thread) per HTTP request,
+    connections of the request's thread closed when the response is finished (even if the
+    endpoint raised)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.threads = RequestThreads()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        async with ThreadSensitiveContext():
-            await sync_to_async(_begin_request, thread_sensitive=True)()
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                # Same context, so the same thread that ran this request's queries.
-                await sync_to_async(_end_request, thread_sensitive=True)()
+        executor = self.threads.borrow()
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await sync_to_async(_begin_request, thread_sensitive=True)()
+                try:
+                    await self.app(scope, receive, send)
+                finally:
+                    # Same context, so the same thread that ran this request's queries.
+                    await sync_to_async(_end_request, thread_sensitive=True)()
+        finally:
+            self.threads.give_back(executor)
 
 
 def run_in_request_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
