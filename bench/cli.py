@@ -16,6 +16,7 @@ from bench.runner import Measurement, Settings, cpu_plan, run_variant
 from bench.variants import BY_NAME, VARIANT_NAMES
 
 DEFAULT_BOOKS = 200
+PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"  # the workshop's local server
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +34,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=",".join(VARIANT_NAMES),
         help="comma-separated subset, run in the canonical order (default: all eight)",
     )
+    parser.add_argument(
+        "--backends",
+        help="sqlite, postgresql or both (sqlite,postgresql); default: postgresql when "
+        "DATABASE_URL points at a server, sqlite otherwise. PostgreSQL: the DATABASE_URL server, "
+        f"else {PG_URL}",
+    )
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument(
         "--warmup", type=float, help="seconds of warm-up per request (1; quick 0.3)"
@@ -46,6 +53,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error(
             f"unknown variant(s) {sorted(unknown)}; choose from {', '.join(VARIANT_NAMES)}"
         )
+    if args.backends is None:
+        args.backends = "postgresql" if is_postgresql(os.environ.get("DATABASE_URL")) else "sqlite"
+    if not set(args.backends.split(",")) <= {"sqlite", "postgresql"}:
+        parser.error("--backends takes sqlite, postgresql or sqlite,postgresql")
     if args.books < 21:
         parser.error("--books must be at least 21 (the list request asks for 20)")
     return args
@@ -74,17 +85,24 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     measurements: list[Measurement] = []
-    with bench_database(server_url if is_postgresql(server_url) else None, args.books) as database:
-        print(
-            f"Benchmark on {database.version} ({database.books} books), {settings.connections} "
-            f"connections, {settings.warmup:g} s warm-up + {settings.rounds} x "
-            f"{settings.duration:g} s per request; server on CPU {cpus[0] or '(not pinned)'}, "
-            f"load generator on CPU {cpus[1] or '(not pinned)'}",
-            flush=True,
+    databases: dict[str, str] = {}
+    for backend in args.backends.split(","):
+        server = (
+            (server_url if is_postgresql(server_url) else PG_URL)
+            if backend == "postgresql"
+            else None
         )
-        for name in chosen:
-            measurements += run_variant(BY_NAME[name], database, settings, log)
-        databases = {database.backend: database.version}
+        with bench_database(server, args.books) as database:
+            print(
+                f"Benchmark on {database.version} ({database.books} books), "
+                f"{settings.connections} connections, {settings.warmup:g} s warm-up + "
+                f"{settings.rounds} x {settings.duration:g} s per request; server on CPU "
+                f"{cpus[0] or '(not pinned)'}, load generator on CPU {cpus[1] or '(not pinned)'}",
+                flush=True,
+            )
+            for name in chosen:
+                measurements += run_variant(BY_NAME[name], database, settings, log)
+            databases[database.backend] = database.version
 
     rows = [report.summarise(m) for m in measurements]
     machine = report.machine_info(settings, databases, cpus)
