@@ -166,6 +166,11 @@ def grade_exercise(
 ) -> ExerciseResult:
     """Grade one learner's one exercise in a fresh subprocess and temporary folder."""
     started = time.monotonic()
+    if not (learner_dir / f"{exercise}.py").is_file():  # not handed in: nothing to run
+        message = f"[missing file] {exercise}.py is not in {learner_dir.name}/"
+        return ExerciseResult(
+            exercise, 0, points, "missing file", 0.0, [TestOutcome("all", False, message)]
+        )
     with tempfile.TemporaryDirectory(prefix="grading-") as temp_name:
         temp = Path(temp_name)
         copy = temp / "learner"

@@ -71,6 +71,12 @@ def target(request: pytest.FixtureRequest) -> Path:
     return resolve_target(request.config)
 
 
+@pytest.fixture(autouse=True)
+def _test_database_only(db: None) -> None:
+    """Every grading test runs on the test database (pytest-django creates it only for tests
+    that ask for ``db``), with empty tables: learner code never meets the workshop database."""
+
+
 # --- class mode ------------------------------------------------------------------------------
 
 
