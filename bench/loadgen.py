@@ -4,8 +4,8 @@ A small HTTP/1.1 client on raw asyncio protocols (uvloop when installed): N conn
 sending one GET, waiting for the whole answer, and sending the next (keep-alive). When the
 server closes the connection after a response (gunicorn's sync worker does not keep
 connections alive), the next request reconnects and the time to connect counts in its latency.
-It prints one JSON object: per round, requests, errors, requests/s, p50, p99 and its own CPU use,
-so the report can show the generator was not the bottleneck.
+It prints one JSON object: per round, requests, errors, requests/s, p50, p99, its own CPU use
+(so the report can show the generator was not the bottleneck) and the server's (``--server-pid``).
 """
 
 import argparse
@@ -76,6 +76,7 @@ class Round:
     errors: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, float]:
@@ -88,12 +89,33 @@ class Round:
             "p50_ms": 1000 * ordered[len(ordered) // 2],
             "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
             "generator_cpu_percent": 100 * self.cpu_seconds / self.seconds if self.seconds else 0,
+            "server_cpu_percent": 100 * self.server_cpu_seconds / self.seconds
+            if self.seconds
+            else 0,
         }
 
 
+def process_tree_cpu_seconds(pid: int | None) -> float:
+    """CPU time used so far by process ``pid`` and its children (gunicorn's worker), or 0."""
+    if pid is None:
+        return 0.0
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
 class Client:
-    def __init__(self, port: int, path: str) -> None:
+    def __init__(self, port: int, path: str, server_pid: int | None = None) -> None:
         self.port = port
+        self.server_pid = server_pid
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n"
         ).encode()
@@ -132,6 +154,7 @@ class Client:
 
     async def run_round(self, slots: list[list[HttpConnection | None]], seconds: float) -> Round:
         result = Round()
+        server_before = process_tree_cpu_seconds(self.server_pid)
         cpu_before, started = time.process_time(), time.perf_counter()
         deadline = started + seconds
         tasks = [asyncio.ensure_future(self._drive(slot, deadline, result)) for slot in slots]
@@ -147,13 +170,20 @@ class Client:
                 slot[0] = None
         result.seconds = time.perf_counter() - started
         result.cpu_seconds = time.process_time() - cpu_before
+        result.server_cpu_seconds = process_tree_cpu_seconds(self.server_pid) - server_before
         return result
 
 
 async def measure(
-    port: int, path: str, connections: int, warmup: float, rounds: int, duration: float
+    port: int,
+    path: str,
+    connections: int,
+    warmup: float,
+    rounds: int,
+    duration: float,
+    server_pid: int | None = None,
 ) -> dict[str, object]:
-    client = Client(port, path)
+    client = Client(port, path, server_pid)
     slots: list[list[HttpConnection | None]] = [[None] for _ in range(connections)]
     warm = await client.run_round(slots, warmup) if warmup > 0 else Round()
     measured = [await client.run_round(slots, duration) for _ in range(rounds)]
@@ -166,6 +196,7 @@ async def measure(
         "warmup_errors": warm.errors,
         "rounds": summaries,
         "generator_cpu_percent": statistics.median(s["generator_cpu_percent"] for s in summaries),
+        "server_cpu_percent": statistics.median(s["server_cpu_percent"] for s in summaries),
     }
 
 
@@ -177,11 +208,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=2.0)
+    parser.add_argument("--server-pid", type=int, help="report this process tree's CPU use")
     parser.add_argument("--cpus", default="", help="comma-separated CPU numbers to pin to")
     args = parser.parse_args(argv)
     if args.cpus and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {int(cpu) for cpu in args.cpus.split(",")})
-    work = measure(args.port, args.path, args.connections, args.warmup, args.rounds, args.duration)
+    work = measure(
+        args.port,
+        args.path,
+        args.connections,
+        args.warmup,
+        args.rounds,
+        args.duration,
+        args.server_pid,
+    )
     try:
         import uvloop
     except ImportError:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import psutil
 
 from bench.database import BenchDatabase
 from bench.variants import Variant
@@ -161,23 +160,14 @@ class Server:
                         "not the app's JSON"
                     )
 
-    def cpu_seconds(self) -> float:
-        """CPU time of the server process and its children (gunicorn's worker)."""
+    @property
+    def pid(self) -> int:
         assert self.process is not None
-        try:
-            root = psutil.Process(self.process.pid)
-            processes = [root, *root.children(recursive=True)]
-            total = 0.0
-            for process in processes:
-                times = process.cpu_times()
-                total += times.user + times.system
-            return total
-        except psutil.Error:
-            return 0.0
+        return self.process.pid
 
 
 def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str, Any]:
-    """Run the load generator against ``server`` and return its JSON, plus server CPU use."""
+    """Run the load generator against ``server`` and return its JSON (see bench.loadgen)."""
     command = [
         sys.executable,
         "-m",
@@ -188,20 +178,17 @@ def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str,
         f"--warmup={settings.warmup}",
         f"--rounds={settings.rounds}",
         f"--duration={settings.duration}",
+        f"--server-pid={server.pid}",
     ]
     if cpus:
         command.append(f"--cpus={cpus}")
     budget = settings.warmup + settings.rounds * (settings.duration + 15) + 30
-    cpu_before, started = server.cpu_seconds(), time.perf_counter()
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=budget, check=False, cwd=REPOSITORY_ROOT
     )
-    elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise RuntimeError(f"load generator failed:\n{completed.stderr[-3000:]}")
-    result = json.loads(completed.stdout)
-    result["server_cpu_percent"] = 100 * (server.cpu_seconds() - cpu_before) / elapsed
-    return result
+    return json.loads(completed.stdout)
 
 
 def run_variant(
