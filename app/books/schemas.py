@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.books.isbn import normalize_isbn
-from app.fields import NO_NUL_PATTERN, DatabaseId
+from app.fields import NO_NUL_PATTERN, DatabaseId, IsoDate
 
 Title = Annotated[
     str,
@@ -24,7 +24,7 @@ class CreateBookRequest(BaseModel):
     title: Title
     author_id: DatabaseId
     isbn: Isbn
-    publication_date: date
+    publication_date: IsoDate
 
 
 class UpdateBookRequest(BaseModel):
@@ -33,7 +33,7 @@ class UpdateBookRequest(BaseModel):
     title: Title = Field(default=None)  # type: ignore[assignment]
     author_id: DatabaseId = Field(default=None)  # type: ignore[assignment]
     isbn: Isbn = Field(default=None)  # type: ignore[assignment]
-    publication_date: date = Field(default=None)  # type: ignore[assignment]
+    publication_date: IsoDate = Field(default=None)  # type: ignore[assignment]
 
 
 class ImportBookRequest(BaseModel):
