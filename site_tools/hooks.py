@@ -10,6 +10,7 @@
 
 import os
 import posixpath
+import re
 import sys
 import sysconfig
 from pathlib import Path
@@ -30,6 +31,7 @@ from site_tools import api_table, pages, requirements, schedule  # noqa: E402
 from site_tools.html import (  # noqa: E402
     heading_tokens,
     hide_paths,
+    material_mermaid,
     rewrite_links,
     strip_mathjax,
 )
@@ -42,6 +44,7 @@ from site_tools.workshop import (  # noqa: E402
 )
 
 log = get_plugin_logger("workshop")
+_MERMAID_SCRIPT = re.compile(r'<script src="[^"]*/vendor/mermaid-[^"]+\.min\.js"></script>')
 _state: dict[str, Any] = {"lessons": [], "exercises": []}
 
 
@@ -164,7 +167,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     lesson = _lesson_for(page)
     if lesson is None:
         return html
-    html = strip_mathjax(html)
+    html = material_mermaid(strip_mathjax(html))
     page.toc = get_toc(heading_tokens(html))
     html = rewrite_links(html, f"notebooks/{lesson.filename}", _resolver(page, files))
     exercise_href = None
@@ -202,6 +205,9 @@ def _resolver(page: Page, files: Files):
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if 'class="mermaid"' not in output:
+        # Mermaid is 3.5 MB of JavaScript: only pages with a diagram load it.
+        output = _MERMAID_SCRIPT.sub("", output)
     return hide_paths(output, _machine_paths())
 
 

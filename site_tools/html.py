@@ -43,6 +43,30 @@ def rewrite_links(html: str, source_path: str, resolve: Callable[[str], str | No
     return _HREF.sub(replace, html)
 
 
+_NB_MERMAID_LOADER = re.compile(
+    r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid > pre\.mermaid.*?</script>', re.S
+)
+_NB_MERMAID_BLOCK = re.compile(r'<div class="jp-Mermaid"><pre class="mermaid">(.*?)</pre>', re.S)
+
+
+def material_mermaid(html: str) -> str:
+    """Hand a notebook's Mermaid diagrams to Material, which draws the site's other diagrams.
+
+    nbconvert emits ``<div class="jp-Mermaid"><pre class="mermaid">`` hidden by its CSS until its
+    own script, which imports Mermaid from a CDN, has drawn it. Drop that script and give the
+    block the shape pymdownx.superfences gives a ```` ```mermaid ```` fence, marked as rendered.
+    """
+    html = _NB_MERMAID_LOADER.sub("", html)
+
+    def block(match: re.Match[str]) -> str:
+        # nbconvert leaves tags of the diagram's source (`<br/>` in a label) as HTML: escape
+        # them so the diagram's text reaches Mermaid unchanged, as superfences does.
+        source = match.group(1).replace("<", "&lt;").replace(">", "&gt;")
+        return f'<div class="jp-Mermaid jp-RenderedMermaid"><pre class="mermaid"><code>{source}</code></pre>'
+
+    return _NB_MERMAID_BLOCK.sub(block, html)
+
+
 def strip_mathjax(html: str) -> str:
     """Drop nbconvert's MathJax loader: the lessons use no LaTeX, and a CDN script breaks offline."""
     return _MATHJAX.sub("", html)

@@ -82,8 +82,8 @@ class _Page:
         if host not in (None, "127.0.0.1"):
             self.outside.append(request.url)  # type: ignore[attr-defined]
 
-    def goto(self, url: str) -> None:
-        response = self.page.goto(url, wait_until="networkidle")
+    def goto(self, url: str, wait_until: str = "networkidle") -> None:
+        response = self.page.goto(url, wait_until=wait_until)
         assert response is not None and response.status == 200, url
 
     def close(self) -> None:
@@ -127,7 +127,12 @@ def test_every_page_in_the_navigation_loads_without_console_errors(
     urls = _navigation_urls(built_site, site_url)
     assert len(urls) >= 8, urls
     for url in urls:
-        page.goto(url)
+        # "load" plus two animation frames lets the page's scripts run (networkidle would add
+        # half a second of waiting per page); the other tests wait for the network to go idle.
+        page.goto(url, wait_until="load")
+        page.page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         assert page.page.locator("article h1").count() >= 1, url
     assert page.errors == []
     assert page.outside == []
@@ -154,6 +159,24 @@ def test_lesson_page_shows_outputs_and_the_coloured_traceback(site_url: str, pag
     traceback.first.scroll_into_view_if_needed()
     _shot(page, "lesson-02-traceback")
     assert page.errors == []
+
+
+def test_diagrams_in_notebooks_are_drawn(site_url: str, page: _Page) -> None:
+    with_diagrams = [
+        path
+        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        if "```mermaid" in path.read_text(encoding="utf-8")
+    ]
+    if not with_diagrams:
+        pytest.skip("no lesson has a Mermaid diagram")
+    page.goto(f"{site_url}lessons/{with_diagrams[0].stem}/")
+    diagram = page.page.locator(".jp-Mermaid div.mermaid").first
+    diagram.wait_for(timeout=15_000)
+    diagram.scroll_into_view_if_needed()
+    assert diagram.bounding_box()["height"] > 50
+    _shot(page, f"lesson-{with_diagrams[0].stem[:2]}-diagram")
+    assert page.errors == []
+    assert page.outside == []
 
 
 def test_search_finds_sync_to_async(site_url: str, page: _Page) -> None:

@@ -131,6 +131,7 @@ def test_every_lesson_has_a_page_with_its_run_box(built_site: BuiltSite) -> None
         assert "<code>make lab</code>" in page
         assert f"labpath=notebooks%2F{lesson.slug}.ipynb" in page
         assert "mathjax" not in page.lower()
+        assert "cdnjs" not in page and "unpkg.com" not in page
         assert 'class="jp-Notebook"' in page
 
 

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from site_tools.html import heading_tokens, hide_paths, rewrite_links, strip_mathjax
+from site_tools.html import (
+    heading_tokens,
+    hide_paths,
+    material_mermaid,
+    rewrite_links,
+    strip_mathjax,
+)
 from site_tools.requirements import pins_table, read_pins
 from site_tools.schedule import plan, schedule_table
 from site_tools.workshop import Lesson, WorkshopDataError, read_lesson
@@ -154,3 +160,18 @@ def test_toc_comes_from_the_rendered_headings_with_their_real_ids() -> None:
     ]
     assert level2[0]["children"][0]["name"] == "Does %autoawait off help?"
     assert level2[0]["children"][0]["id"] == "does-autoawait-off-help"
+
+
+def test_notebook_mermaid_becomes_a_visible_material_diagram_without_the_cdn_loader() -> None:
+    html = (
+        '<script type="module">\n  const d = document.querySelectorAll(".jp-Mermaid > pre.mermaid");'
+        '\n  await import("https://cdnjs.cloudflare.com/x.mjs");\n</script>'
+        '<p>text</p><div class="jp-Mermaid"><pre class="mermaid">\nflowchart LR\n  a[one<br/>two] --&gt; b\n</pre>'
+        "</div>"
+    )
+    out = material_mermaid(html)
+    assert "cdnjs" not in out
+    assert out == (
+        '<p>text</p><div class="jp-Mermaid jp-RenderedMermaid"><pre class="mermaid"><code>'
+        "\nflowchart LR\n  a[one&lt;br/&gt;two] --&gt; b\n</code></pre></div>"
+    )
