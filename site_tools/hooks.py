@@ -150,9 +150,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         ),
     }
     for name, make in generated.items():
-        marker = f"<!-- workshop:{name} -->"
-        if marker in markdown:
-            markdown = markdown.replace(marker, make())
+        marker = re.compile(rf"^([ \t]*)<!-- workshop:{re.escape(name)} -->", re.M)
+        if marker.search(markdown):
+            text = make()
+            # Keep the marker's indentation on every line (a marker inside a tab or admonition).
+            markdown = marker.sub(
+                lambda match, text=text: "\n".join(
+                    match.group(1) + line if line else line for line in text.splitlines()
+                ),
+                markdown,
+            )
     if "<!-- workshop:" in markdown:
         raise PluginError(f"{page.file.src_uri}: unknown <!-- workshop:... --> marker")
     return markdown
