@@ -25,9 +25,10 @@ def lesson_map(
     known = {exercise.slug for exercise in exercises}
     rows = ["| # | Lesson | After it you can | Exercise |", "|---|---|---|---|"]
     for lesson in lessons:
-        objectives = "<br>".join(_cell(o) for o in lesson.objectives) or NONE
+        objectives = "<br>".join(f"• {_cell(o)}" for o in lesson.objectives) or NONE
         if lesson.exercise and lesson.exercise in known:
-            exercise = f"[{lesson.exercise}]({exercises_prefix}{lesson.exercise}.md)"
+            label = lesson.exercise.split("_")[0]  # "ex03": the full slug would widen the table
+            exercise = f"[{label}]({exercises_prefix}{lesson.exercise}.md)"
         else:
             exercise = f"`{lesson.exercise}`" if lesson.exercise else NONE
         rows.append(
