@@ -21,6 +21,10 @@ import pytest
 from tests.hardening.support import LiveServer, child_env, live_server, postgresql_database
 
 POOL_MAX_SIZE = 4
+# libpq reads PGAPPNAME: the server's connections carry this name, so the counts below see only
+# them, not a just-closed connection of the test's own that PostgreSQL has not reaped yet.
+SERVER_APPLICATION_NAME = "hardening-load-server"
+SERVER_BACKENDS = "datname = %s AND application_name = %s AND backend_type = 'client backend'"
 CLIENTS = 16  # more concurrent clients than pooled connections, on purpose
 REQUEST_TIMEOUT = 30.0  # a bound on a hung request, not a performance expectation
 
@@ -42,6 +46,7 @@ def target(postgresql_url: str) -> Iterator[Target]:
             DB_POOL_MIN_SIZE="1",
             DB_POOL_MAX_SIZE=str(POOL_MAX_SIZE),
             DB_POOL_TIMEOUT="20",
+            PGAPPNAME=SERVER_APPLICATION_NAME,
         )
         with live_server(env) as server:
             yield Target(server, url, url.rsplit("/", 1)[1])
@@ -61,13 +66,11 @@ class ConnectionSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        query = (
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        )
+        query = f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS}"
+        params = [self.database, SERVER_APPLICATION_NAME]
         with psycopg.connect(self.database_url, autocommit=True) as monitor:
             while not self._stop.wait(0.01):
-                self.samples.append(monitor.execute(query, [self.database]).fetchone()[0])
+                self.samples.append(monitor.execute(query, params).fetchone()[0])
 
     def __enter__(self) -> "ConnectionSampler":
         self._thread.start()
@@ -215,17 +218,14 @@ def test_no_connection_is_left_checked_out_after_the_load(target: Target) -> Non
     burst += [("POST", "/v0/books/", book(author_id, isbn13(900_000 + n))) for n in range(20)]
     responses = send_all(target, burst)
     assert {response.status_code for response in responses} <= {200, 201}
+    params = [target.database, SERVER_APPLICATION_NAME]
     busy = sql_value(
         target,
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state <> 'idle' "
-        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-        [target.database],
+        f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS} AND state <> 'idle'",
+        params,
     )
     total = sql_value(
-        target,
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-        [target.database],
+        target, f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS}", params
     )
     print(f"\n  after the load: {total} server connection(s), {busy} not idle")
     assert busy == 0

@@ -164,8 +164,6 @@ def test_migrations_apply_forwards_and_backwards(own_database: str) -> None:
     manage("migrate", "--no-input", "-v", "0", env=env)
     assert app_tables(own_database) == APP_TABLES
     assert "Seeded: 1 author(s) and 3 book(s) created." in manage("seed", env=env).stdout
-    plan = manage("migrate", "--plan", env=env).stdout
-    assert "No planned migration operations." in plan
     # The models and the committed migrations agree: nothing left to generate.
     manage("makemigrations", "--check", "--dry-run", env=env)
 
