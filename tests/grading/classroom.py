@@ -18,6 +18,7 @@ import argparse
 import csv
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -145,6 +146,40 @@ def _run(
         return None, output
 
 
+class ForkServer:
+    """One ``forkserver.py`` process: runs one grading job at a time, each in a forked child."""
+
+    def __init__(self, python: str, env: dict[str, str], cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [python, str(GRADING_DIR / "forkserver.py")],
+            cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def run(
+        self, args: list[str], cwd: Path, env: dict[str, str], time_limit: float
+    ) -> tuple[int | None, str]:
+        output = cwd.parent / "output.txt"
+        job = {
+            "args": args,
+            "cwd": str(cwd),
+            "env": env,
+            "time_limit": time_limit,
+            "output": str(output),
+        }
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the grading fork server stopped")
+        return json.loads(answer)["code"], output.read_text() if output.exists() else ""
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
 def count_points(python: str = sys.executable, time_limit: float = 120.0) -> dict[str, int]:
     """How many tests each exercise has, as the grading subprocesses see them (SQLite)."""
     with tempfile.TemporaryDirectory(prefix="grading-count-") as temp:
@@ -162,7 +197,12 @@ def count_points(python: str = sys.executable, time_limit: float = 120.0) -> dic
 
 
 def grade_exercise(
-    learner_dir: Path, exercise: str, points: int, time_limit: float, python: str = sys.executable
+    learner_dir: Path,
+    exercise: str,
+    points: int,
+    time_limit: float,
+    python: str = sys.executable,
+    server: ForkServer | None = None,
 ) -> ExerciseResult:
     """Grade one learner's one exercise in a fresh subprocess and temporary folder."""
     started = time.monotonic()
@@ -184,7 +224,10 @@ def grade_exercise(
             str(GRADING_DIR / f"test_{exercise}.py"),
             "--target", str(copy), "-q", f"--junitxml={report}", "-o", "junit_family=xunit2",
         )  # fmt: skip
-        code, output = _run(command, work, env, time_limit)
+        if server is not None:
+            code, output = server.run(command[3:], work, env, time_limit)
+        else:
+            code, output = _run(command, work, env, time_limit)
         seconds = time.monotonic() - started
         if code is None:
             message = f"[time limit] stopped after {time_limit:.0f} s: an endless loop or a hang?"
@@ -229,6 +272,7 @@ def grade_class(
     jobs: int | None = None,
     python: str = sys.executable,
     echo: Callable[[str], None] = print,
+    fork: bool = True,
 ) -> ClassResult:
     """Grade every learner folder of ``class_dir``; write CSV, JSON and feedback to ``out_dir``."""
     started = time.monotonic()
@@ -241,9 +285,22 @@ def grade_class(
     echo(f"grading {len(learners)} learners x {len(exercises)} exercises, {jobs} at a time")
     results: dict[str, dict[str, ExerciseResult]] = {learner.name: {} for learner in learners}
 
+    servers: queue.Queue[ForkServer | None] = queue.Queue()
+    server_dir = Path(tempfile.mkdtemp(prefix="grading-servers-"))
+    for _ in range(jobs):
+        servers.put(
+            ForkServer(python, _child_environment("sqlite:///unused"), server_dir) if fork else None
+        )
+
     def grade(task: tuple[Path, str]) -> None:
         learner, exercise = task
-        result = grade_exercise(learner, exercise, points.get(exercise, 0), time_limit, python)
+        server = servers.get()
+        try:
+            result = grade_exercise(
+                learner, exercise, points.get(exercise, 0), time_limit, python, server
+            )
+        finally:
+            servers.put(server)
         results[learner.name][exercise] = result
         note = f" ({result.reason})" if result.reason else ""
         echo(
@@ -251,8 +308,15 @@ def grade_class(
         )
 
     tasks = [(learner, exercise) for learner in learners for exercise in exercises]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(grade, tasks))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(grade, tasks))
+    finally:
+        while not servers.empty():
+            server = servers.get()
+            if server is not None:
+                server.close()
+        shutil.rmtree(server_dir, ignore_errors=True)
     rows = [
         LearnerResult(name, {exercise: results[name][exercise] for exercise in exercises})
         for name in sorted(results)
