@@ -31,11 +31,17 @@ NOTEBOOKS = Path(__file__).resolve().parent
 REPOSITORY = NOTEBOOKS.parent
 CELL_TIMEOUT_SECONDS = 600
 
-# Longest first: a site-packages path also starts with the repository path when the venv is in it.
+_HOME = os.path.expanduser("~")
 _PREFIXES = [
     (sysconfig.get_paths()["purelib"] + os.sep, "site-packages/"),
     (sysconfig.get_paths()["stdlib"] + os.sep, "python/"),
     (str(REPOSITORY) + os.sep, ""),
+]
+# IPython writes paths under the home folder as "~/...": replace that spelling too.
+_PREFIXES += [
+    ("~" + prefix[len(_HOME) :], replacement)
+    for prefix, replacement in _PREFIXES
+    if _HOME not in ("", "/") and prefix.startswith(_HOME + os.sep)
 ]
 # IPython compiles each cell to a temporary file named after the kernel's process id.
 IPYKERNEL_CELL_FILE = re.compile(r"(?:/[^\s\"':]+)?/ipykernel_\d+/\d+\.py")
@@ -43,6 +49,7 @@ IPYKERNEL_CELL_FILE = re.compile(r"(?:/[^\s\"':]+)?/ipykernel_\d+/\d+\.py")
 
 def portable(text: str) -> str:
     """The same text with this machine's paths replaced by short, machine-independent ones."""
+    # Longest first: site-packages lies inside the repository when the venv does.
     for prefix, replacement in sorted(_PREFIXES, key=lambda pair: -len(pair[0])):
         text = text.replace(prefix, replacement)
     return IPYKERNEL_CELL_FILE.sub("<cell>", text)
