@@ -35,8 +35,8 @@ db: setup ## Migrate and seed the workshop database (SQLite under var/ unless DA
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed
 
-lab: db ## Open the workshop in JupyterLab
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
+lab: db ## Open the workshop in JupyterLab (lessons in notebooks/, your exercises in exercises/)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_welcome.ipynb
 
 serve: db ## Run the API and admin on http://127.0.0.1:8000 (reloads on change)
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --reload
