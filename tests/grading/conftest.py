@@ -10,6 +10,11 @@ The grading tests run only when ``tests/grading`` is named on the command line, 
 (which must pass) does not grade the untouched stubs; ``tests/grader`` checks the grader instead.
 """
 
+import faulthandler
+import os
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,6 +80,36 @@ def target(request: pytest.FixtureRequest) -> Path:
 def _test_database_only(db: None) -> None:
     """Every grading test runs on the test database (pytest-django creates it only for tests
     that ask for ``db``), with empty tables: learner code never meets the workshop database."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A learner's endless loop must not hang `make grade` forever: past the time limit the run
+    stops, saying so and printing every thread's stack (the loop's line among them)."""
+    limit = item.config.getoption("time_limit", default=None)
+    if not limit or GRADING_DIR not in Path(item.fspath).parents:
+        yield
+        return
+    timer = threading.Timer(limit, _stop_the_run, args=(item, limit))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _stop_the_run(item: pytest.Item, limit: float) -> None:
+    capture = item.config.pluginmanager.get_plugin("capturemanager")
+    if capture is not None:
+        capture.suspend_global_capture(in_=True)
+    sys.stderr.write(
+        f"\n[time limit] {item.nodeid} was still running after {limit:.0f} s: an endless loop "
+        "or something waiting forever? Where each thread was:\n"
+    )
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    sys.stderr.flush()
+    os._exit(3)
 
 
 # --- class mode ------------------------------------------------------------------------------
