@@ -72,7 +72,7 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
         config: dict[str, Any] = dj_database_url.parse(url)
     except Exception as error:  # dj-database-url raises ValueError or KeyError, unhelpfully worded
         raise ImproperlyConfigured(
-            f"DATABASE_URL={_redact(url)!r} is not a database URL this app understands ({error}); "
+            f"DATABASE_URL={redact_url(url)!r} is not a database URL this app understands ({error}); "
             "use sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:5432/name."
         ) from None
 
@@ -116,7 +116,7 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
     return config
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """Hide a password before a URL goes into an error message."""
     scheme, sep, rest = url.partition("://")
     if not sep or "@" not in rest:

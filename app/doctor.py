@@ -75,8 +75,11 @@ def check_database() -> str:
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
-    if connection.vendor == "postgresql":
-        _connect_directly(connection.get_connection_params())
+    from app.startup import unreachable_database_message
+
+    # Asked outside the pool, whose own error would only say that it timed out.
+    if problem := unreachable_database_message():
+        raise CheckFailed(f"{problem}: check the URL, that the server runs and the database exists")
     try:
         executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -89,20 +92,6 @@ def check_database() -> str:
     if plan:
         raise CheckFailed(f"{len(plan)} migration(s) not applied: run `make db`")
     return f"{connection.vendor} database reachable and migrated"
-
-
-def _connect_directly(params: dict) -> None:
-    """Connect without the pool, whose error only says it timed out, to show the real reason."""
-    import psycopg
-
-    try:
-        psycopg.connect(**{**params, "connect_timeout": 5}).close()
-    except psycopg.Error as error:
-        reason = str(error).strip().splitlines()[-1]
-        raise CheckFailed(
-            f"cannot reach the PostgreSQL database in DATABASE_URL ({reason}): "
-            "check the URL, that the server runs and that the database exists"
-        ) from None
 
 
 def check_kernel() -> str:

@@ -17,10 +17,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 def database_url_for_messages() -> str:
     """``DATABASE_URL`` as it may be printed: password hidden, default spelled out."""
-    from app.config import _redact
+    from app.config import redact_url
 
     url = os.environ.get("DATABASE_URL")
-    return repr(_redact(url)) if url else "(not set: the SQLite default)"
+    return repr(redact_url(url)) if url else "(not set: the SQLite default)"
 
 
 def unreachable_database_message() -> str | None:
