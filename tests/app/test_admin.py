@@ -103,8 +103,8 @@ def running_server(sqlite_env) -> Iterator[str]:
         env=env,
     )
     assert "Superuser created successfully" in created.stdout
-    with live_server(sqlite_env) as base_url:
-        yield base_url
+    with live_server(sqlite_env) as server:
+        yield server.base_url
 
 
 def test_login_through_the_running_server(running_server):
@@ -123,8 +123,8 @@ def test_static_files_with_debug_off(sqlite_env):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SECURE_SSL_REDIRECT": "0",
     }
-    with live_server(env) as base_url:
-        css = httpx2.get(f"{base_url}/static/admin/css/base.css")
-        login = httpx2.get(f"{base_url}/admin/login/")
+    with live_server(env) as server:
+        css = httpx2.get(f"{server.base_url}/static/admin/css/base.css")
+        login = httpx2.get(f"{server.base_url}/admin/login/")
     assert css.status_code == 200
     assert "/static/admin/css/base.css" in login.text

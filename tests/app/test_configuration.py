@@ -12,7 +12,7 @@ from app.config import database_settings, env_bool
 from tests.servers import REPOSITORY_ROOT, server_env
 
 
-def run_python(code: str, cwd: Path = REPOSITORY_ROOT, **env: str) -> subprocess.CompletedProcess:
+def run_code(code: str, cwd: Path = REPOSITORY_ROOT, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=cwd,
@@ -61,8 +61,8 @@ def test_env_bool_rejects_nonsense(monkeypatch):
 
 def test_default_database_is_the_same_file_from_any_directory(tmp_path):
     code = "from app.bootstrap import setup_django; setup_django(); from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
-    here = run_python(code, DATABASE_URL="").stdout.strip()
-    elsewhere = run_python(code, cwd=tmp_path, DATABASE_URL="").stdout.strip()
+    here = run_code(code, DATABASE_URL="").stdout.strip()
+    elsewhere = run_code(code, cwd=tmp_path, DATABASE_URL="").stdout.strip()
     assert here == elsewhere == str(REPOSITORY_ROOT / "var" / "books.sqlite3")
 
 
@@ -81,7 +81,7 @@ def test_manage_py_explains_a_malformed_database_url_in_one_line():
 
 
 def test_debug_off_without_secret_key_refuses_to_start():
-    result = run_python("import app.main", DEBUG="0", SECRET_KEY="")
+    result = run_code("import app.main", DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0
     assert "SECRET_KEY is not set and DEBUG is off" in result.stderr
@@ -95,11 +95,11 @@ def test_bootstrap_is_idempotent():
         "setup_django(); setup_django(); setup_django()\n"
         "from app.books.models import Book; print(len(calls), Book._meta.label)"
     )
-    assert run_python(code).stdout.split() == ["1", "books.Book"]
+    assert run_code(code).stdout.split() == ["1", "books.Book"]
 
 
 def test_importing_a_model_before_setup_fails():
-    result = run_python("import app.books.models", DJANGO_SETTINGS_MODULE="app.settings")
+    result = run_code("import app.books.models", DJANGO_SETTINGS_MODULE="app.settings")
     assert "django.core.exceptions.AppRegistryNotReady: Apps aren't loaded yet." in result.stderr
 
 

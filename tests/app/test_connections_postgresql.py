@@ -73,8 +73,8 @@ def probe_server(postgresql_url: str) -> Iterator[ProbeServer]:
     try:
         manage("migrate", "--no-input", "-v", "0", env=env)
         manage("seed", env=env)
-        with live_server(env, app="tests.app.probe_app:app") as base_url:
-            yield ProbeServer(base_url, database, postgresql_url)
+        with live_server(env, app="tests.app.probe_app:app") as server:
+            yield ProbeServer(server.base_url, database, postgresql_url)
     finally:
         with psycopg.connect(postgresql_url, autocommit=True) as admin:
             admin.execute(

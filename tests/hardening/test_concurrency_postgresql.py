@@ -18,7 +18,8 @@ import httpx2
 import psycopg
 import pytest
 
-from tests.hardening.support import LiveServer, child_env, live_server, postgresql_database
+from tests.hardening.support import postgresql_database
+from tests.servers import LiveServer, live_server, server_env
 
 POOL_MAX_SIZE = 4
 # libpq reads PGAPPNAME: the server's connections carry this name, so the counts below see only
@@ -41,7 +42,7 @@ class Target:
 @pytest.fixture(scope="module")
 def target(postgresql_url: str) -> Iterator[Target]:
     with postgresql_database(postgresql_url, prefix="hardening_load") as url:
-        env = child_env(
+        env = server_env(
             DATABASE_URL=url,
             DB_POOL_MIN_SIZE="1",
             DB_POOL_MAX_SIZE=str(POOL_MAX_SIZE),

@@ -14,7 +14,8 @@ import psycopg
 import pytest
 from starlette.testclient import TestClient
 
-from tests.hardening.support import child_env, manage, postgresql_database
+from tests.hardening.support import postgresql_database
+from tests.servers import manage, server_env
 
 VALID_BOOK = {
     "title": "Demian",
@@ -128,7 +129,7 @@ def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     """A migrated database that no other test uses, on each backend."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
-        manage("migrate", "--no-input", "-v", "0", env=child_env(DATABASE_URL=url))
+        manage("migrate", "--no-input", "-v", "0", env=server_env(DATABASE_URL=url))
         yield url
     else:
         server_url = request.getfixturevalue("postgresql_url")
@@ -153,7 +154,7 @@ def app_tables(url: str) -> set[str]:
 
 
 def test_migrations_apply_forwards_and_backwards(own_database: str) -> None:
-    env = child_env(DATABASE_URL=own_database)
+    env = server_env(DATABASE_URL=own_database)
     assert app_tables(own_database) == APP_TABLES
     manage("seed", env=env)
     # Backwards: books first (it depends on authors), then authors; then forwards again.
@@ -178,7 +179,7 @@ def snapshot(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_seed_twice_changes_nothing(own_database: str) -> None:
-    env = child_env(DATABASE_URL=own_database)
+    env = server_env(DATABASE_URL=own_database)
     first = manage("seed", env=env).stdout
     after_first = snapshot(own_database)
     second = manage("seed", env=env).stdout

@@ -18,14 +18,8 @@ import httpx2
 import psycopg
 import pytest
 
-from tests.hardening.support import (
-    LiveServer,
-    ThrowawayCluster,
-    child_env,
-    live_server,
-    postgresql_database,
-    throwaway_cluster,
-)
+from tests.hardening.support import ThrowawayCluster, postgresql_database, throwaway_cluster
+from tests.servers import LiveServer, live_server, server_env
 
 pytestmark = pytest.mark.postgresql
 
@@ -58,7 +52,7 @@ def fault(postgresql_url: str) -> Iterator[Fault]:
     # postgresql_url: skipped (or failed under CI) like every PostgreSQL test when the machine
     # has no PostgreSQL at all, which is also when it has no server binaries to start.
     with throwaway_cluster() as cluster, postgresql_database(cluster.url, "faults") as url:
-        env = child_env(
+        env = server_env(
             DATABASE_URL=url,
             DB_POOL_MIN_SIZE="2",
             DB_POOL_MAX_SIZE=str(POOL_MAX_SIZE),

@@ -16,8 +16,8 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from tests.hardening.support import REPOSITORY_ROOT, LiveServer, child_env, live_server, manage
-from tests.hardening.support import run_python as run_child
+from tests.servers import REPOSITORY_ROOT, LiveServer, live_server, manage, server_env
+from tests.servers import run_python as run_child
 
 PRODUCTION_HOST = "books.example.com"
 
@@ -30,7 +30,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": PRODUCTION_HOST,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
     }
-    return child_env(**{**documented, **overrides})
+    return server_env(**{**documented, **overrides})
 
 
 def test_check_deploy_reports_nothing_with_the_documented_variables(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ server is needed for these tests.
 
 import pytest
 
-from tests.hardening.support import UVICORN, child_env, free_port, run_python
+from tests.servers import UVICORN, free_port, run_python, server_env
 
 MALFORMED_URLS = ["nonsense", "postgresql://user:secret@host:notaport/db", "mysql://u@h/db"]
 
@@ -25,13 +25,15 @@ def unreachable_url() -> str:
 
 
 def run_uvicorn(env: dict[str, str]) -> tuple[int, str]:
-    result = run_python(*UVICORN[1:], "--port", str(free_port()), env=env)
+    result = run_python(
+        *UVICORN[1:], "app.main:app", "--host", "127.0.0.1", "--port", str(free_port()), env=env
+    )
     return result.returncode, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("url", MALFORMED_URLS)
 def test_manage_py_names_a_malformed_database_url_in_one_line(url: str) -> None:
-    result = run_python("manage.py", "migrate", env=child_env(DATABASE_URL=url))
+    result = run_python("manage.py", "migrate", env=server_env(DATABASE_URL=url))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     [line] = error_lines(result.stderr)
@@ -41,7 +43,7 @@ def test_manage_py_names_a_malformed_database_url_in_one_line(url: str) -> None:
 
 @pytest.mark.parametrize("url", MALFORMED_URLS)
 def test_uvicorn_names_a_malformed_database_url_in_one_line(url: str) -> None:
-    status, output = run_uvicorn(child_env(DATABASE_URL=url))
+    status, output = run_uvicorn(server_env(DATABASE_URL=url))
     assert status != 0
     assert "Traceback" not in output
     [line] = error_lines(output)
@@ -50,7 +52,7 @@ def test_uvicorn_names_a_malformed_database_url_in_one_line(url: str) -> None:
 
 
 def test_manage_py_names_an_unreachable_database_url_in_one_line() -> None:
-    env = child_env(DATABASE_URL=unreachable_url(), DB_POOL_TIMEOUT="1", DB_CONNECT_TIMEOUT="2")
+    env = server_env(DATABASE_URL=unreachable_url(), DB_POOL_TIMEOUT="1", DB_CONNECT_TIMEOUT="2")
     result = run_python("manage.py", "migrate", env=env)
     print(f"\n  manage.py migrate -> exit {result.returncode}: {result.stderr.strip()}")
     assert result.returncode == 1
@@ -62,7 +64,7 @@ def test_manage_py_names_an_unreachable_database_url_in_one_line() -> None:
 
 
 def test_uvicorn_refuses_to_start_on_an_unreachable_database_url() -> None:
-    env = child_env(DATABASE_URL=unreachable_url(), DB_CONNECT_TIMEOUT="2")
+    env = server_env(DATABASE_URL=unreachable_url(), DB_CONNECT_TIMEOUT="2")
     status, output = run_uvicorn(env)
     print(f"\n  uvicorn -> exit {status}: {error_lines(output)}")
     assert status != 0
@@ -76,7 +78,7 @@ def test_uvicorn_refuses_to_start_on_an_unreachable_database_url() -> None:
 
 @pytest.mark.parametrize("entry_point", ["manage.py", "uvicorn"])
 def test_debug_off_without_secret_key_refuses_to_start(entry_point: str) -> None:
-    env = child_env(DEBUG="0")
+    env = server_env(DEBUG="0")
     env.pop("SECRET_KEY", None)
     if entry_point == "manage.py":
         result = run_python("manage.py", "check", env=env)
