@@ -26,8 +26,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
-# One uvicorn process per container; scale with more containers, or set WEB_CONCURRENCY and use
-# gunicorn -k uvicorn.workers.UvicornWorker (each worker has its own pool: workers x DB_POOL_MAX_SIZE
-# must stay below PostgreSQL's max_connections). SECURE_SSL_REDIRECT=0 when a proxy terminates TLS
-# and does not send X-Forwarded-Proto.
+# One uvicorn process per container by default; scale with more containers, or WEB_CONCURRENCY=N
+# uvicorn workers (or gunicorn's own --worker-class asgi; `uvicorn.workers` is deprecated). Each
+# worker has its own pool: workers x DB_POOL_MAX_SIZE must stay below PostgreSQL's max_connections.
+# SECURE_SSL_REDIRECT=0 when a proxy terminates TLS and does not send X-Forwarded-Proto.
 CMD ["sh", "-c", "python manage.py migrate --no-input && exec uvicorn app.main:app --host 0.0.0.0 --port \"$PORT\" --workers \"$WEB_CONCURRENCY\" --proxy-headers"]
