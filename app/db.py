@@ -32,16 +32,18 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-def _begin_request() -> None:
-    """What Django's ``request_started`` signal does: forget the query log, drop stale connections."""
-    reset_queries()
-    close_old_connections()
-
-
 def _end_request() -> None:
-    """What Django's ``request_finished`` signal does. With ``CONN_MAX_AGE=0`` this closes the
-    thread's connections, which hands a pooled connection back to the pool."""
+    """What Django's ``request_finished`` *and* ``request_started`` signals do, in one hop.
+
+    ``close_old_connections()``: with ``CONN_MAX_AGE=0`` it closes the thread's connections,
+    which hands a pooled connection back to the pool. ``reset_queries()``: empty the DEBUG
+    query log. Django runs both again when the next request starts; here nothing can be left
+    to do by then (this thread's connections were all closed at the end of its previous
+    request), so that start-of-request hop is skipped: one thread hop fewer per request, about
+    8% more requests per second on PostgreSQL (bench/README.md).
+    """
     close_old_connections()
+    reset_queries()
 
 
 class RequestThreads:
@@ -81,7 +83,6 @@ class DjangoDatabaseMiddleware:
         executor = self.threads.borrow()
         try:
             async with ThreadSensitiveContext(executor=executor):
-                await sync_to_async(_begin_request, thread_sensitive=True)()
                 try:
                     await self.app(scope, receive, send)
                 finally:
