@@ -4,82 +4,47 @@ No timing thresholds: concurrency is seen in ``pg_stat_activity`` (several ``pg_
 active at the same moment), and the connection bound by counting the server's backends.
 """
 
-import threading
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
-import psycopg
 import pytest
-from psycopg import sql
 
+from tests.postgresql import BackendSampler, count_backends, postgresql_database
 from tests.servers import live_server, manage, server_env
 
 POOL_SIZE = 4
+APPLICATION_NAME = "probe-server"  # PGAPPNAME of the server: the counts see only its connections
 
 
 @dataclass
 class ProbeServer:
     base_url: str
+    database_url: str
     database: str
-    admin_url: str
 
     def backends(self, where: str = "TRUE") -> int:
-        """How many server connections (backends) are attached to the probe's database."""
-        with psycopg.connect(self.admin_url, autocommit=True) as monitor:
-            query = f"SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND ({where})"
-            return monitor.execute(query, [self.database]).fetchone()[0]
+        """How many of the server's connections to its database match ``where`` right now."""
+        return count_backends(self.database_url, self.database, APPLICATION_NAME, where)
 
-
-class BackendSampler:
-    """Counts the probe database's backends every few milliseconds while a load runs."""
-
-    def __init__(self, server: ProbeServer, where: str = "TRUE") -> None:
-        self.server, self.where = server, where
-        self.samples: list[int] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with psycopg.connect(self.server.admin_url, autocommit=True) as monitor:
-            query = f"SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND ({self.where})"
-            while not self._stop.wait(0.01):
-                self.samples.append(monitor.execute(query, [self.server.database]).fetchone()[0])
-
-    def __enter__(self) -> "BackendSampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+    def sampler(self, where: str = "TRUE") -> BackendSampler:
+        return BackendSampler(self.database_url, self.database, APPLICATION_NAME, where)
 
 
 @pytest.fixture(scope="module")
 def probe_server(postgresql_url: str) -> Iterator[ProbeServer]:
-    database = f"probe_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgresql_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    url = urlunsplit(urlsplit(postgresql_url)._replace(path=f"/{database}"))
-    env = server_env(
-        DATABASE_URL=url,
-        DB_POOL_MIN_SIZE="1",
-        DB_POOL_MAX_SIZE=str(POOL_SIZE),
-        DB_POOL_TIMEOUT="20",
-    )
-    try:
-        manage("migrate", "--no-input", "-v", "0", env=env)
+    with postgresql_database(postgresql_url, prefix="probe") as url:
+        env = server_env(
+            DATABASE_URL=url,
+            DB_POOL_MIN_SIZE="1",
+            DB_POOL_MAX_SIZE=str(POOL_SIZE),
+            DB_POOL_TIMEOUT="20",
+            PGAPPNAME=APPLICATION_NAME,
+        )
         manage("seed", env=env)
         with live_server(env, app="tests.app.probe_app:app") as server:
-            yield ProbeServer(server.base_url, database, postgresql_url)
-    finally:
-        with psycopg.connect(postgresql_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
-            )
+            yield ProbeServer(server.base_url, url, url.rsplit("/", 1)[1])
 
 
 def fire(base_url: str, paths: list[str], concurrency: int) -> list[int]:
@@ -94,7 +59,7 @@ def fire(base_url: str, paths: list[str], concurrency: int) -> list[int]:
 
 def test_slow_queries_of_concurrent_async_requests_run_at_the_same_time(probe_server):
     sleeping = "state = 'active' AND query LIKE 'SELECT pg_sleep%%'"
-    with BackendSampler(probe_server, where=sleeping) as sampler:
+    with probe_server.sampler(where=sleeping) as sampler:
         statuses = fire(probe_server.base_url, ["/probe/sleep?seconds=1.5"] * POOL_SIZE, POOL_SIZE)
     assert statuses == [200] * POOL_SIZE
     # Without a ThreadSensitiveContext per request they would queue on one thread: max 1.
@@ -111,7 +76,7 @@ def test_a_pool_smaller_than_the_concurrency_never_times_out(probe_server):
 
 def test_hundreds_of_requests_stay_within_the_pool_and_return_every_connection(probe_server):
     paths = ["/v0/books/", "/v0/books/1", "/probe/books-sync", "/v0/authors/1"] * 100
-    with BackendSampler(probe_server) as sampler:
+    with probe_server.sampler() as sampler:
         statuses = fire(probe_server.base_url, paths, concurrency=16)
     assert statuses == [200] * len(paths)
     assert sampler.samples, "the sampler took no sample"

@@ -1,44 +1,18 @@
-"""PostgreSQL for the hardening tests: databases of our own, and a throwaway cluster that may be
-stopped without touching the machine's shared server. Servers and commands: ``tests.servers``.
+"""A throwaway PostgreSQL cluster for the fault tests: it may be stopped without touching the
+machine's shared server. Databases and connection counts: ``tests.postgresql``.
 """
 
 import os
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
-
-from tests.servers import COMMAND_SECONDS, STARTUP_SECONDS, free_port, manage, server_env
+from tests.servers import COMMAND_SECONDS, STARTUP_SECONDS, free_port
 
 POSTGRESQL_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def with_database(server_url: str, database: str) -> str:
-    """``server_url`` pointing at another database on the same server."""
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{database}"))
-
-
-@contextmanager
-def postgresql_database(server_url: str, prefix: str = "hardening") -> Iterator[str]:
-    """A new, uniquely named, migrated database; dropped (connections and all) afterwards."""
-    database = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    name = sql.Identifier(database)
-    with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    url = with_database(server_url, database)
-    try:
-        manage("migrate", "--no-input", "-v", "0", env=server_env(DATABASE_URL=url))
-        yield url
-    finally:
-        with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
 class ThrowawayCluster:

@@ -8,24 +8,22 @@ Run with ``-s`` to see the counts.
 """
 
 import asyncio
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import psycopg
 import pytest
 
-from tests.hardening.support import postgresql_database
+from tests.postgresql import BackendSampler, count_backends, postgresql_database
 from tests.servers import LiveServer, live_server, server_env
 
 POOL_MAX_SIZE = 4
 # libpq reads PGAPPNAME: the server's connections carry this name, so the counts below see only
 # them, not a just-closed connection of the test's own that PostgreSQL has not reaped yet.
 SERVER_APPLICATION_NAME = "hardening-load-server"
-SERVER_BACKENDS = "datname = %s AND application_name = %s AND backend_type = 'client backend'"
 CLIENTS = 16  # more concurrent clients than pooled connections, on purpose
 REQUEST_TIMEOUT = 30.0  # a bound on a hung request, not a performance expectation
 
@@ -53,35 +51,6 @@ def target(postgresql_url: str) -> Iterator[Target]:
             yield Target(server, url, url.rsplit("/", 1)[1])
 
 
-@dataclass
-class ConnectionSampler:
-    """Counts the backends attached to the test database every 10 ms, from its own connection
-    (left out of the count), until stopped."""
-
-    database_url: str
-    database: str
-    samples: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        query = f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS}"
-        params = [self.database, SERVER_APPLICATION_NAME]
-        with psycopg.connect(self.database_url, autocommit=True) as monitor:
-            while not self._stop.wait(0.01):
-                self.samples.append(monitor.execute(query, params).fetchone()[0])
-
-    def __enter__(self) -> "ConnectionSampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-
 async def _send_all(base_url: str, requests: list[tuple[str, str, Any]]) -> list[httpx2.Response]:
     """Send every (method, path, json) with at most CLIENTS in flight at once."""
     limits = httpx2.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
@@ -98,7 +67,8 @@ async def _send_all(base_url: str, requests: list[tuple[str, str, Any]]) -> list
 
 
 def send_all(target: Target, requests: list[tuple[str, str, Any]]) -> list[httpx2.Response]:
-    with ConnectionSampler(target.database_url, target.database) as sampler:
+    sampler = BackendSampler(target.database_url, target.database, SERVER_APPLICATION_NAME)
+    with sampler:
         responses = asyncio.run(_send_all(target.server.base_url, requests))
     statuses = Counter(response.status_code for response in responses)
     print(
@@ -219,15 +189,10 @@ def test_no_connection_is_left_checked_out_after_the_load(target: Target) -> Non
     burst += [("POST", "/v0/books/", book(author_id, isbn13(900_000 + n))) for n in range(20)]
     responses = send_all(target, burst)
     assert {response.status_code for response in responses} <= {200, 201}
-    params = [target.database, SERVER_APPLICATION_NAME]
-    busy = sql_value(
-        target,
-        f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS} AND state <> 'idle'",
-        params,
+    busy = count_backends(
+        target.database_url, target.database, SERVER_APPLICATION_NAME, where="state <> 'idle'"
     )
-    total = sql_value(
-        target, f"SELECT count(*) FROM pg_stat_activity WHERE {SERVER_BACKENDS}", params
-    )
+    total = count_backends(target.database_url, target.database, SERVER_APPLICATION_NAME)
     print(f"\n  after the load: {total} server connection(s), {busy} not idle")
     assert busy == 0
     assert total <= POOL_MAX_SIZE

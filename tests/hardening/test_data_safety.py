@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from starlette.testclient import TestClient
 
-from tests.hardening.support import postgresql_database
+from tests.postgresql import postgresql_database
 from tests.servers import manage, server_env
 
 VALID_BOOK = {

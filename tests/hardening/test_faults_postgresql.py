@@ -18,7 +18,8 @@ import httpx2
 import psycopg
 import pytest
 
-from tests.hardening.support import ThrowawayCluster, postgresql_database, throwaway_cluster
+from tests.hardening.support import ThrowawayCluster, throwaway_cluster
+from tests.postgresql import postgresql_database
 from tests.servers import LiveServer, live_server, server_env
 
 pytestmark = pytest.mark.postgresql
