@@ -2,8 +2,10 @@
 
 Why truncate instead of rolling back? pytest-django's ``db`` fixture wraps each test in a
 transaction on the *test's* thread. Requests sent through ``TestClient`` run on other threads,
-with other connections, so they commit for real and the rollback never undoes them: rows leak
-into the next test. Emptying the tables after each test works whatever thread wrote them.
+with other connections: on PostgreSQL they commit for real and the rollback never undoes them,
+so rows leak into the next test; on SQLite (IMMEDIATE transactions) the request waits for the
+test's write lock instead, then fails with "database is locked" (lesson 05 shows both). Emptying
+the tables after each test works whatever thread wrote them.
 """
 
 from django.db import connection
