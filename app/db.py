@@ -56,9 +56,12 @@ class RequestThreads:
         self._idle: list[ThreadPoolExecutor] = []
 
     def borrow(self) -> ThreadPoolExecutor:
-        if self._idle:
+        # pop() and append() are atomic, so this holds even if one app serves two event loops
+        # in two threads (a notebook's kernel and a uvicorn thread): no check-then-pop race.
+        try:
             return self._idle.pop()
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request")
+        except IndexError:
+            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request")
 
     def give_back(self, executor: ThreadPoolExecutor) -> None:
         if len(self._idle) < self.keep_idle:
