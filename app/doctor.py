@@ -73,20 +73,24 @@ def check_database() -> str:
     except ImproperlyConfigured as error:
         raise CheckFailed(f"{error}") from None
     from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    from app.startup import unapplied_migrations, unreachable_database_message
+    from app.startup import unreachable_database_message
 
     # Asked outside the pool, whose own error would only say that it timed out.
     if problem := unreachable_database_message():
         raise CheckFailed(f"{problem}: check the URL, that the server runs and the database exists")
     try:
-        missing = unapplied_migrations()
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as error:
         raise CheckFailed(
             f"cannot reach the database ({error}): check DATABASE_URL or unset it for SQLite"
         ) from None
-    if missing:
-        raise CheckFailed(f"{missing} migration(s) not applied: run `make db`")
+    finally:
+        connection.close()
+    if plan:
+        raise CheckFailed(f"{len(plan)} migration(s) not applied: run `make db`")
     return f"{connection.vendor} database reachable and migrated"
 
 

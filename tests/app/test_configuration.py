@@ -3,17 +3,13 @@
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from psycopg import sql
 
 from app.config import database_settings, env_bool
-from tests.servers import REPOSITORY_ROOT, UVICORN, free_port, run_python, server_env
+from tests.servers import REPOSITORY_ROOT, server_env
 
 
 def run_code(code: str, cwd: Path = REPOSITORY_ROOT, **env: str) -> subprocess.CompletedProcess:
@@ -117,33 +113,3 @@ def test_seed_twice_changes_nothing(db):
     assert (seed().authors_created, seed().books_created) == (0, 0)
     assert list(Book.objects.values_list("id", "title", "isbn", "publication_date")) == snapshot
     assert Author.objects.count() == 1
-
-
-def uvicorn_startup(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Start ``uvicorn app.main:app`` and return once it has exited (it must refuse to start)."""
-    command = [*UVICORN[1:], "app.main:app", "--host", "127.0.0.1", "--port", str(free_port())]
-    return run_python(*command, env=env)
-
-
-def test_uvicorn_refuses_an_unmigrated_sqlite_database_in_one_line(tmp_path):
-    result = uvicorn_startup(server_env(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
-    assert result.returncode != 0
-    [line] = [line for line in result.stderr.splitlines() if "Books App cannot start" in line]
-    assert "migration(s): run `python manage.py migrate` first" in line
-    assert "Traceback" not in result.stderr
-
-
-def test_uvicorn_refuses_an_unmigrated_postgresql_database(postgresql_url):
-    database = f"unmigrated_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgresql_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    try:
-        url = urlunsplit(urlsplit(postgresql_url)._replace(path=f"/{database}"))
-        result = uvicorn_startup(server_env(DATABASE_URL=url))
-    finally:
-        with psycopg.connect(postgresql_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
-            )
-    assert result.returncode != 0
-    assert f"DATABASE_URL='{url}' lacks" in result.stderr
