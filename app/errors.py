@@ -7,13 +7,14 @@
 | InvalidReference                         | 422    | body points at a missing row               |
 | UpstreamUnavailable                      | 503    | Open Library down or slow                  |
 | django.db OperationalError/InterfaceError| 503    | database down, pool exhausted              |
+| a missing table (never migrated)         | 503    | says: run `manage.py migrate`              |
 """
 
 import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -63,7 +64,23 @@ async def _upstream_unavailable(request: Request, error: Exception) -> JSONRespo
     return _detail(status.HTTP_503_SERVICE_UNAVAILABLE, str(error))
 
 
+def _is_missing_table(error: Exception) -> bool:
+    """The query named a table that does not exist: the database was never migrated.
+    PostgreSQL reports SQLSTATE 42P01 (a ProgrammingError), SQLite "no such table"."""
+    return getattr(error.__cause__, "sqlstate", None) == "42P01" or str(error).startswith(
+        "no such table"
+    )
+
+
 async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    if _is_missing_table(error):
+        logger.error("database not migrated (%s): run `python manage.py migrate`", error)
+        return _detail(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The database is not migrated: run `python manage.py migrate`",
+        )
+    if isinstance(error, ProgrammingError):
+        raise error  # any other programming error is a bug: a 500, as without this handler
     # One line in the log, not a traceback per request while the database is down.
     logger.error("database unavailable during %s %s: %s", request.method, request.url.path, error)
     return _detail(
@@ -82,3 +99,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UpstreamUnavailable, _upstream_unavailable)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(InterfaceError, _database_unavailable)
+    app.add_exception_handler(ProgrammingError, _database_unavailable)
