@@ -28,15 +28,19 @@ def with_database(server_url: str, database: str) -> str:
 
 
 @contextmanager
-def postgresql_database(server_url: str, prefix: str = "hardening") -> Iterator[str]:
-    """A new, uniquely named, migrated database; dropped (connections and all) afterwards."""
+def postgresql_database(
+    server_url: str, prefix: str = "test", *, migrated: bool = True
+) -> Iterator[str]:
+    """A new, uniquely named database (migrated unless told otherwise); dropped, connections
+    and all, afterwards."""
     database = f"{prefix}_{uuid.uuid4().hex[:10]}"
     name = sql.Identifier(database)
     with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
     url = with_database(server_url, database)
     try:
-        manage("migrate", "--no-input", "-v", "0", env=server_env(DATABASE_URL=url))
+        if migrated:
+            manage("migrate", "--no-input", "-v", "0", env=server_env(DATABASE_URL=url))
         yield url
     finally:
         with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:

@@ -1,15 +1,12 @@
 """A server started on a database that was never migrated says so, instead of answering 500
 (PostgreSQL's "relation does not exist" is a ProgrammingError) or a misleading "unavailable"."""
 
-import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
-import psycopg
 import pytest
-from psycopg import sql
 
+from tests.postgresql import postgresql_database
 from tests.servers import live_server, server_env
 
 NOT_MIGRATED = {"detail": "The database is not migrated: run `python manage.py migrate`"}
@@ -17,15 +14,8 @@ NOT_MIGRATED = {"detail": "The database is not migrated: run `python manage.py m
 
 @pytest.fixture
 def empty_postgresql_url(postgresql_url: str) -> Iterator[str]:
-    database = f"unmigrated_{uuid.uuid4().hex[:10]}"
-    name = sql.Identifier(database)
-    with psycopg.connect(postgresql_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    try:
-        yield urlunsplit(urlsplit(postgresql_url)._replace(path=f"/{database}"))
-    finally:
-        with psycopg.connect(postgresql_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    with postgresql_database(postgresql_url, prefix="unmigrated", migrated=False) as url:
+        yield url
 
 
 def assert_not_migrated_answers(database_url: str) -> None:
