@@ -60,11 +60,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, Any]:
     """Turn ``DATABASE_URL`` into Django's ``DATABASES["default"]``.
 
-    SQLite (the default, nothing to install) gets WAL and IMMEDIATE transactions so concurrent
-    requests wait for the write lock instead of failing with "database is locked".
-    PostgreSQL gets Django's psycopg pool with ``CONN_MAX_AGE=0``: Django documents persistent
-    connections as unsupported under ASGI, and the pool is what replaces them. Health checks make
-    a connection that the server closed be replaced instead of failing a request.
+    Both get a connection pool with ``CONN_MAX_AGE=0``: Django documents persistent connections
+    as unsupported under ASGI, and the pool is what replaces them. PostgreSQL uses Django's
+    psycopg pool; health checks make a connection that the server closed be replaced instead of
+    failing a request. SQLite (the default, nothing to install) uses ``app.sqlite_pool``, since
+    Django has no pool for it, and gets WAL and IMMEDIATE transactions so concurrent requests
+    wait for the write lock instead of failing with "database is locked".
     """
     if not url:
         url = f"sqlite:///{default_sqlite_path}"
@@ -84,10 +85,15 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
             )
         sqlite_file = Path(config["NAME"])
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        # Django's SQLite backend plus a pool (app/sqlite_pool): Django has none for SQLite.
+        config["ENGINE"] = "app.sqlite_pool"
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
+            # Idle connections kept for the next requests; more than this many in use at
+            # once are closed when their request ends. No server limits SQLite's connections.
+            "pool": {"max_idle": env_int("DB_POOL_MAX_SIZE", 32)},
         }
         # The test database is a file beside the workshop database, never the workshop database;
         # one per process, so two test runs at the same time cannot delete each other's.

@@ -52,3 +52,32 @@ def test_concurrent_requests_get_distinct_threads_and_later_ones_reuse_them() ->
     assert len(set(by_request)) == 3, "concurrent requests shared an ORM thread"
     assert set(first[3:]) == set(by_request), "a request's calls moved to another thread"
     assert later[0] == later[1] and later[0] in by_request, "an idle thread was not reused"
+
+
+def test_the_cleanup_runs_on_the_requests_thread_before_the_next_request_there(
+    monkeypatch,
+) -> None:
+    """The end-of-request cleanup is queued, not awaited: it must still run on the thread that
+    ran the request's queries, and before any work of the next request given that thread."""
+    import app.db
+
+    events: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        app.db, "_end_request", lambda: events.append(("cleanup", threading.get_ident()))
+    )
+
+    async def endpoint(scope, receive, send) -> None:
+        events.append(("query", await sync_to_async(threading.get_ident)()))
+
+    middleware = DjangoDatabaseMiddleware(endpoint)
+
+    async def three_requests() -> None:
+        for _ in range(3):
+            await _request(middleware)
+
+    asyncio.run(three_requests())
+    # Wait for the last queued cleanup: the thread runs its work first in, first out.
+    middleware.threads.borrow().submit(lambda: None).result(timeout=10)
+
+    thread = events[0][1]
+    assert events == [("query", thread), ("cleanup", thread)] * 3
