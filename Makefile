@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup db lab serve test test-fast test-postgresql lint format notebooks grade doctor bench docs docs-serve clean
+.PHONY: help setup db lab serve test test-fast test-postgresql lint format notebooks grade doctor bench profile docs docs-serve clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ grade: setup ## Check your exercises (TARGET=solutions or a folder to grade anot
 
 bench: setup ## "Is it worth it?": benchmark every way to serve the ORM
 	$(PY) -m bench
+
+profile: setup ## Where the app's CPU goes under load, every thread sampled (py-spy)
+	$(PY) -m bench.profile
 
 docs: setup ## Build the site into build/site (strict)
 	$(BIN)/mkdocs build --strict

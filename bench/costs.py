@@ -1,19 +1,24 @@
-"""Where a request's time goes: ``python -m bench.costs`` (SQLite; PostgreSQL with DATABASE_URL).
+"""Where a request's time goes: ``python -m bench.costs [--backends sqlite,postgresql] [--out DIR]``.
 
 The profile behind bench/README.md's answer to "why is the app not at the raw driver's speed":
 each piece of the app's request path timed alone, in CPU microseconds per call (CPU time, so
 other work on the machine does not inflate it), on a fresh benchmark database.
 """
 
+import argparse
 import asyncio
+import json
 import os
+import platform
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.cli import PG_URL
 from bench.database import bench_database, is_postgresql
 
 CALLS = 2000
@@ -46,7 +51,7 @@ def measure() -> list[tuple[str, float]]:
 
     setup_django()
     from asgiref.sync import ThreadSensitiveContext, sync_to_async
-    from django.db import close_old_connections, connection
+    from django.db import connection, connections
 
     from app.books.models import Book
     from app.books.schemas import ReadBookSchema
@@ -71,9 +76,17 @@ def measure() -> list[tuple[str, float]]:
     async def hop() -> None:
         await sync_to_async(noop)()
 
-    def open_and_close() -> None:
-        connection.ensure_connection()
-        close_old_connections()
+    async def queued() -> None:
+        executor.submit(noop)
+
+    def get_in_own_connection(alias: str) -> Callable[[], None]:
+        """One request's database work: connect, ORM get, close (``CONN_MAX_AGE=0``)."""
+
+        def request() -> None:
+            Book.objects.using(alias).get(pk=book_id)
+            connections[alias].close()
+
+        return request
 
     results = [
         (
@@ -81,9 +94,30 @@ def measure() -> list[tuple[str, float]]:
             _async_cpu_us(new_thread_per_request, 500),
         ),
         ("request context, borrowed thread (app/db.py)", _async_cpu_us(borrowed_thread)),
-        ("one sync_to_async hop", _async_cpu_us(hop)),
-        ("Django connection open + close (CONN_MAX_AGE=0)", _cpu_us(open_and_close, 500)),
+        ("one sync_to_async hop, awaited", _async_cpu_us(hop)),
+        ("end-of-request cleanup queued, not awaited (app/db.py)", _async_cpu_us(queued)),
     ]
+    if connection.vendor == "sqlite":
+        results.append(
+            (
+                "connect + ORM get + close, Django's SQLite backend",
+                _cpu_us(get_in_own_connection(_django_sqlite_alias()), 500),
+            )
+        )
+    results.append(
+        (
+            f"connect + ORM get + close, the app's pool ({connection.vendor})",
+            _cpu_us(get_in_own_connection("default"), 1000),
+        )
+    )
+    if connection.vendor == "postgresql":
+        results.append(
+            (
+                "  the same without CONN_HEALTH_CHECKS (the pool's check)",
+                _cpu_us(get_in_own_connection(_unchecked_pool_alias()), 1000),
+            )
+        )
+        connections[_UNCHECKED].close_pool()
     connection.ensure_connection()
     one = Book.objects.get(pk=book_id)
     page = list(Book.objects.order_by("id")[:20])
@@ -107,30 +141,100 @@ def measure() -> list[tuple[str, float]]:
     return results
 
 
+_UNCHECKED = "pool_without_checks"
+
+
+def _unchecked_pool_alias() -> str:
+    """The same PostgreSQL pool settings without health checks, as another alias: what the
+    check before lending each connection (an empty query, a round trip) costs."""
+    from django.db import connections
+
+    checked = connections["default"].settings_dict
+    options = {**checked["OPTIONS"], "pool": dict(checked["OPTIONS"]["pool"])}
+    connections.settings[_UNCHECKED] = dict(checked, CONN_HEALTH_CHECKS=False, OPTIONS=options)
+    return _UNCHECKED
+
+
+def _django_sqlite_alias() -> str:
+    """The same database under Django's own SQLite backend (no pool), as another alias."""
+    from django.db import connections
+
+    pooled = connections["default"].settings_dict
+    options = {key: value for key, value in pooled["OPTIONS"].items() if key != "pool"}
+    stock = dict(pooled, ENGINE="django.db.backends.sqlite3", OPTIONS=options)
+    connections.settings["django_sqlite"] = stock
+    return "django_sqlite"
+
+
 def _raw(connection, sql: str, book_id: int) -> object:  # type: ignore[no-untyped-def]
     with connection.cursor() as cursor:
         cursor.execute(sql, [book_id])
         return cursor.fetchone()
 
 
-def main() -> int:
-    if sys.argv[1:] == ["--child"]:
-        for label, micros in measure():
-            print(f"{label:<55} {micros:8.1f} us CPU")
-        return 0
-    server_url = os.environ.get("DATABASE_URL")
-    with bench_database(server_url if is_postgresql(server_url) else None, 200) as database:
+def _measure_backend(server_url: str | None) -> tuple[str, list[tuple[str, float]]]:
+    """Measure in a child process configured on a fresh benchmark database of one backend."""
+    with bench_database(server_url, 200) as database:
         environment = {**os.environ, "DATABASE_URL": database.url, "DEBUG": "0"}
         environment["SECRET_KEY"] = "costs-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
         environment.pop("DJANGO_SETTINGS_MODULE", None)
-        print(f"CPU cost of each piece of a request, {database.version}:")
-        return subprocess.run(
+        completed = subprocess.run(
             [sys.executable, "-m", "bench.costs", "--child"],
             env=environment,
             cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            text=True,
             check=False,
             timeout=300,
-        ).returncode
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"measuring {database.version} failed:\n{completed.stderr}")
+        return database.version, [tuple(pair) for pair in json.loads(completed.stdout)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments == ["--child"]:
+        if hasattr(os, "sched_setaffinity"):  # one core, as the benchmark pins its servers
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        print(json.dumps(measure()))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.costs", description=__doc__)
+    parser.add_argument("--out", type=Path, help="also write costs.json here")
+    parser.add_argument(
+        "--backends",
+        help="sqlite, postgresql or both; default: postgresql when DATABASE_URL points at a "
+        "server, sqlite otherwise",
+    )
+    args = parser.parse_args(arguments)
+    server_url = os.environ.get("DATABASE_URL")
+    backends = args.backends or ("postgresql" if is_postgresql(server_url) else "sqlite")
+    report: dict[str, object] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "cpu_us_per_call": {},
+    }
+    for backend in backends.split(","):
+        if backend not in {"sqlite", "postgresql"}:
+            parser.error("--backends takes sqlite, postgresql or sqlite,postgresql")
+        server = (
+            (server_url if is_postgresql(server_url) else PG_URL)
+            if backend == "postgresql"
+            else None
+        )
+        version, costs = _measure_backend(server)
+        print(f"CPU cost of each piece of a request, {version}:")
+        for label, micros in costs:
+            print(f"  {label:<62} {micros:8.1f} us CPU")
+        report["cpu_us_per_call"][backend] = {  # type: ignore[index]
+            "database": version,
+            "pieces": [{"piece": label, "cpu_us": round(micros, 1)} for label, micros in costs],
+        }
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "costs.json").write_text(json.dumps(report, indent=2) + "\n")
+        print(f"Wrote {args.out}/costs.json")
+    return 0
 
 
 if __name__ == "__main__":

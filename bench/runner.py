@@ -84,16 +84,26 @@ def _server_environment(database: BenchDatabase) -> dict[str, str]:
 class Server:
     """One variant's server process, started and checked in ``__enter__``, stopped in ``__exit__``."""
 
-    def __init__(self, variant: Variant, database: BenchDatabase, cpus: str) -> None:
+    def __init__(
+        self, variant: Variant, database: BenchDatabase, cpus: str, wrapper: list[str] | None = None
+    ) -> None:
         self.variant = variant
         self.database = database
         self.port = free_port()
         self.cpus = cpus
+        self.wrapper = wrapper or []  # a command the server runs under (bench.profile: py-spy)
         self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in __exit__)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "Server":
-        command = [sys.executable, "-m", "bench.serve", self.variant.name, str(self.port)]
+        command = [
+            *self.wrapper,
+            sys.executable,
+            "-m",
+            "bench.serve",
+            self.variant.name,
+            str(self.port),
+        ]
         if self.cpus:
             command += ["--cpus", self.cpus]
         self.process = subprocess.Popen(

@@ -16,7 +16,12 @@ class Variant:
     uses_database: bool = True
 
 
-_PER_REQUEST = "per-request connection (CONN_MAX_AGE=0), closed in the request's thread"
+_APP_SQLITE_POOL = (
+    "the app's pool, app.sqlite_pool (CONN_MAX_AGE=0), returned in the request's thread"
+)
+_PER_REQUEST = (
+    "Django's own: a connection per request (CONN_MAX_AGE=0), closed in the request's thread"
+)
 _POOL = "Django's psycopg pool (CONN_MAX_AGE=0), returned in the request's thread"
 
 VARIANTS: tuple[Variant, ...] = (
@@ -24,20 +29,20 @@ VARIANTS: tuple[Variant, ...] = (
         "app_async_orm",
         "FastAPI async def + Django async ORM (the app's own routes)",
         "uvicorn, 1 process",
-        {"sqlite": _PER_REQUEST, "postgresql": _POOL},
+        {"sqlite": _APP_SQLITE_POOL, "postgresql": _POOL},
     ),
     Variant(
         "fastapi_sync_to_async",
         "FastAPI async def + sync_to_async(sync ORM)",
         "uvicorn, 1 process",
-        {"sqlite": _PER_REQUEST, "postgresql": _POOL},
+        {"sqlite": _APP_SQLITE_POOL, "postgresql": _POOL},
     ),
     Variant(
         "fastapi_def",
         "FastAPI def + sync ORM on AnyIO's thread pool",
         "uvicorn, 1 process",
         {
-            "sqlite": "per-request connection (CONN_MAX_AGE=0), closed in the worker thread",
+            "sqlite": "the app's pool, app.sqlite_pool (CONN_MAX_AGE=0), returned in the worker thread",
             "postgresql": "Django's psycopg pool (CONN_MAX_AGE=0), returned in the worker thread",
         },
     ),

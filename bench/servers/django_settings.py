@@ -4,7 +4,10 @@ Django serving the two benchmark URLs itself.
 ``BENCH_DJANGO_VIEWS`` picks the views: "async" (ASGI), "sync" (WSGI under gunicorn) or "ninja".
 Only SecurityMiddleware and CommonMiddleware stay: a JSON API needs no sessions, CSRF or messages,
 and a lighter Django is the stricter baseline for the app to beat. Under WSGI, connections are
-persistent (``CONN_MAX_AGE``), as Django documents for WSGI, and the pool is not used.
+persistent (``CONN_MAX_AGE``), as Django documents for WSGI, and the pool is not used. On SQLite
+every Django-served variant uses Django's own backend: the app's pool (``app.sqlite_pool``) is
+the app's, not Django's, so Django under ASGI opens a connection per request, as it does
+out of the box.
 """
 
 import os
@@ -18,6 +21,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
+
+if DATABASES["default"]["ENGINE"] == "app.sqlite_pool":
+    DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"
+    DATABASES["default"]["OPTIONS"].pop("pool", None)
 
 if BENCH_DJANGO_VIEWS == "sync":
     DATABASES["default"]["CONN_MAX_AGE"] = 600
