@@ -50,19 +50,22 @@ def in_thread(function: Callable[[], Any]) -> Any:
         return executor.submit(function).result()
 
 
+def run_sql(handler: ConnectionHandler, sql: str) -> tuple[sqlite3.Connection, list[tuple]]:
+    """What one request does: a query on this thread's connection, then Django's end-of-request
+    close. Returns the driver connection it used and the rows."""
+    wrapper = handler[ALIAS]
+    with wrapper.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    driver_connection = wrapper.connection
+    wrapper.close()
+    assert wrapper.connection is None, "the wrapper must forget a connection it gave back"
+    return driver_connection, rows
+
+
 def use_and_close(handler: ConnectionHandler) -> Callable[[], sqlite3.Connection]:
-    """What one request does: a query, then Django's end-of-request close."""
-
-    def request() -> sqlite3.Connection:
-        wrapper = handler[ALIAS]
-        with wrapper.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM note")
-        driver_connection = wrapper.connection
-        wrapper.close()
-        assert wrapper.connection is None, "the wrapper must forget a connection it gave back"
-        return driver_connection
-
-    return request
+    """A request as a function for ``in_thread``: its driver connection."""
+    return lambda: run_sql(handler, "SELECT count(*) FROM note")[0]
 
 
 def pool_of(handler: ConnectionHandler) -> SQLitePool:
@@ -116,37 +119,15 @@ def test_a_connection_closed_inside_a_transaction_is_rolled_back_not_reused(hand
     assert reused is not abandoned
     assert pool_of(handler).stats["discarded"] == 1
 
-    def texts() -> list[str]:
-        with handler[ALIAS].cursor() as cursor:
-            cursor.execute("SELECT text FROM note ORDER BY id")
-            return [text for (text,) in cursor.fetchall()]
-
-    assert in_thread(texts) == ["first file"]
+    _, rows = in_thread(lambda: run_sql(handler, "SELECT text FROM note ORDER BY id"))
+    assert rows == [("first file",)]
 
 
 def test_a_connection_with_foreign_keys_off_is_not_reused(handler):
-    def switch_foreign_keys_off() -> sqlite3.Connection:
-        wrapper = handler[ALIAS]
-        with wrapper.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys = OFF")
-        driver_connection = wrapper.connection
-        wrapper.close()
-        return driver_connection
-
-    switched_off = in_thread(switch_foreign_keys_off)
-
-    def foreign_keys() -> tuple[sqlite3.Connection, int]:
-        wrapper = handler[ALIAS]
-        with wrapper.cursor() as cursor:
-            cursor.execute("PRAGMA foreign_keys")
-            (enabled,) = cursor.fetchone()
-        driver_connection = wrapper.connection
-        wrapper.close()
-        return driver_connection, enabled
-
-    fresh, enabled = in_thread(foreign_keys)
+    switched_off, _ = in_thread(lambda: run_sql(handler, "PRAGMA foreign_keys = OFF"))
+    fresh, rows = in_thread(lambda: run_sql(handler, "PRAGMA foreign_keys"))
     assert fresh is not switched_off
-    assert enabled == 1
+    assert rows == [(1,)]
 
 
 def test_a_replaced_database_file_is_never_read_through_an_old_connection(handler, database_file):
@@ -157,12 +138,8 @@ def test_a_replaced_database_file_is_never_read_through_an_old_connection(handle
         setup.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT)")
         setup.execute("INSERT INTO note (text) VALUES ('second file')")
 
-    def texts() -> list[str]:
-        with handler[ALIAS].cursor() as cursor:
-            cursor.execute("SELECT text FROM note")
-            return [text for (text,) in cursor.fetchall()]
-
-    assert in_thread(texts) == ["second file"]
+    _, rows = in_thread(lambda: run_sql(handler, "SELECT text FROM note"))
+    assert rows == [("second file",)]
     assert pool_of(handler).stats["discarded"] == 1
 
 

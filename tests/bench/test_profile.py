@@ -1,34 +1,15 @@
 """``python -m bench.profile`` samples a real server under load with py-spy. The shape of its
 report, never the numbers: the ORM and the app's own code must be among what it saw running."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.support import run_bench_module
 
 
 def test_profile_reports_where_the_servers_cpu_goes(tmp_path):
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.profile",
-            "--seconds=1",
-            "--connections=4",
-            "--top=5",
-            f"--out={tmp_path}",
-        ],
-        cwd=REPOSITORY_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
+    completed = run_bench_module(
+        "bench.profile", "--seconds=1", "--connections=4", "--top=5", f"--out={tmp_path}"
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     report = completed.stdout
     assert report.startswith("Where app_async_orm's CPU goes: sqlite, get, 4 connections")
     by_package = report.split("By package", 1)[1].split("Top 5 functions", 1)[0]

@@ -6,43 +6,29 @@ whole run stays around ten seconds; the full set of variants runs with ``make be
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench.variants import VARIANT_NAMES
+from tests.bench.support import run_bench_module
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SMOKE_VARIANTS = ["app_async_orm", "no_db"]
 
 
 @pytest.fixture(scope="module")
 def bench_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("bench")
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--quick",
-            "--rounds=1",
-            "--duration=0.3",
-            "--warmup=0.1",
-            "--connections=4",
-            f"--variants={','.join(SMOKE_VARIANTS)}",
-            f"--out={out}",
-        ],
-        cwd=REPOSITORY_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
+    completed = run_bench_module(
+        "bench",
+        "--quick",
+        "--rounds=1",
+        "--duration=0.3",
+        "--warmup=0.1",
+        "--connections=4",
+        f"--variants={','.join(SMOKE_VARIANTS)}",
+        f"--out={out}",
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     return out, completed.stdout
 
 
