@@ -1,4 +1,4 @@
-"""Django's SQLite backend plus a connection pool, the one thing Django gives PostgreSQL only.
+"""Django's SQLite backend plus a connection pool, which Django has for PostgreSQL and Oracle only.
 
 Why: under ASGI, Django keeps a connection only for the length of a request (``CONN_MAX_AGE=0``;
 its docs call persistent connections unsupported there and point to the backend's pool). On
