@@ -22,8 +22,9 @@ def use_lesson_database(name: str) -> str:
     Django, migrate and seed it. Returns the database's vendor ("sqlite" or "postgresql").
 
     SQLite (default): ``var/lessons/<name>.sqlite3``, deleted first. PostgreSQL (when
-    ``DATABASE_URL`` points at a server): a database ``lesson_<name>`` on that server, dropped
-    and created again.
+    ``DATABASE_URL`` points at a server): a database of that name on that server, dropped and
+    created again; its name always starts with ``lesson_`` (added when ``name`` lacks it), so a
+    lesson can never drop a database of yours.
     """
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"lesson database names use a-z, 0-9 and _ only, not {name!r}")
@@ -33,7 +34,8 @@ def use_lesson_database(name: str) -> str:
         raise RuntimeError("use_lesson_database() must run before Django is set up")
     server_url = os.environ.get("DATABASE_URL", "")
     if server_url.startswith(("postgres://", "postgresql://")):
-        os.environ["DATABASE_URL"] = _recreate_postgresql_database(server_url, f"lesson_{name}")
+        database = name if name.startswith("lesson_") else f"lesson_{name}"
+        os.environ["DATABASE_URL"] = _recreate_postgresql_database(server_url, database)
     else:
         LESSON_DATABASES.mkdir(parents=True, exist_ok=True)
         database = LESSON_DATABASES / f"{name}.sqlite3"
