@@ -47,6 +47,21 @@ def postgresql_database(
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
+def small_pool_server_env(
+    database_url: str, pool_size: int, application_name: str
+) -> dict[str, str]:
+    """A server's environment for the connection tests: a pool of ``pool_size`` that waits long
+    for a connection (no 503 from a short timeout), and a ``PGAPPNAME`` so that
+    ``count_backends`` sees only this server's connections."""
+    return server_env(
+        DATABASE_URL=database_url,
+        DB_POOL_MIN_SIZE="1",
+        DB_POOL_MAX_SIZE=str(pool_size),
+        DB_POOL_TIMEOUT="20",
+        PGAPPNAME=application_name,
+    )
+
+
 def count_backends(
     database_url: str, database: str, application_name: str, where: str = "TRUE"
 ) -> int:

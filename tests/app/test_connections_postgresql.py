@@ -11,8 +11,13 @@ from dataclasses import dataclass
 import httpx2
 import pytest
 
-from tests.postgresql import BackendSampler, count_backends, postgresql_database
-from tests.servers import live_server, manage, server_env
+from tests.postgresql import (
+    BackendSampler,
+    count_backends,
+    postgresql_database,
+    small_pool_server_env,
+)
+from tests.servers import live_server, manage
 
 POOL_SIZE = 4
 APPLICATION_NAME = "probe-server"  # PGAPPNAME of the server: the counts see only its connections
@@ -35,13 +40,7 @@ class ProbeServer:
 @pytest.fixture(scope="module")
 def probe_server(postgresql_url: str) -> Iterator[ProbeServer]:
     with postgresql_database(postgresql_url, prefix="probe") as url:
-        env = server_env(
-            DATABASE_URL=url,
-            DB_POOL_MIN_SIZE="1",
-            DB_POOL_MAX_SIZE=str(POOL_SIZE),
-            DB_POOL_TIMEOUT="20",
-            PGAPPNAME=APPLICATION_NAME,
-        )
+        env = small_pool_server_env(url, POOL_SIZE, APPLICATION_NAME)
         manage("seed", env=env)
         with live_server(env, app="tests.app.probe_app:app") as server:
             yield ProbeServer(server.base_url, url, url.rsplit("/", 1)[1])

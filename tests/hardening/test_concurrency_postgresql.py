@@ -17,8 +17,13 @@ import httpx2
 import psycopg
 import pytest
 
-from tests.postgresql import BackendSampler, count_backends, postgresql_database
-from tests.servers import LiveServer, live_server, server_env
+from tests.postgresql import (
+    BackendSampler,
+    count_backends,
+    postgresql_database,
+    small_pool_server_env,
+)
+from tests.servers import LiveServer, live_server
 
 POOL_MAX_SIZE = 4
 # libpq reads PGAPPNAME: the server's connections carry this name, so the counts below see only
@@ -40,13 +45,7 @@ class Target:
 @pytest.fixture(scope="module")
 def target(postgresql_url: str) -> Iterator[Target]:
     with postgresql_database(postgresql_url, prefix="hardening_load") as url:
-        env = server_env(
-            DATABASE_URL=url,
-            DB_POOL_MIN_SIZE="1",
-            DB_POOL_MAX_SIZE=str(POOL_MAX_SIZE),
-            DB_POOL_TIMEOUT="20",
-            PGAPPNAME=SERVER_APPLICATION_NAME,
-        )
+        env = small_pool_server_env(url, POOL_MAX_SIZE, SERVER_APPLICATION_NAME)
         with live_server(env) as server:
             yield Target(server, url, url.rsplit("/", 1)[1])
 
