@@ -2,11 +2,11 @@
 
 The profile behind bench/README.md's answer to "why is the app not at the raw driver's speed":
 each piece of the app's request path timed alone, in CPU microseconds per call (CPU time, so
-other work on the machine does not inflate it), on a fresh benchmark database.
+other work on the machine does not inflate it), on a fresh benchmark database, on one core and on
+the servers' event loop (uvloop).
 """
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import eventloop
 from bench.cli import PG_URL
 from bench.database import bench_database, is_postgresql
 
@@ -42,7 +43,7 @@ def _async_cpu_us(make: Callable[[], object], calls: int = CALLS) -> float:
             await make()  # type: ignore[misc]
         return (time.process_time() - started) / calls * 1e6
 
-    return asyncio.run(run())
+    return eventloop.run(run())
 
 
 def measure() -> list[tuple[str, float]]:

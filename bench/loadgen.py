@@ -16,6 +16,8 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from bench import eventloop
+
 REQUEST_TIMEOUT = 10.0  # seconds a round may overrun its duration before its requests are errors
 
 
@@ -222,13 +224,7 @@ def main(argv: list[str] | None = None) -> None:
         args.duration,
         args.server_pid,
     )
-    try:
-        import uvloop
-    except ImportError:
-        result = asyncio.run(work)
-    else:
-        result = uvloop.run(work)
-    print(json.dumps(result))
+    print(json.dumps(eventloop.run(work)))
 
 
 if __name__ == "__main__":
