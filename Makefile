@@ -42,7 +42,7 @@ serve: db ## Run the API and admin on http://127.0.0.1:8000 (reloads on change)
 	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000 --reload
 
 doctor: setup ## Check this machine is ready for the workshop
-	$(PY) -m app.doctor
+	$(PY) -m workshop.doctor
 
 lint: setup ## ruff check + format check
 	$(BIN)/ruff check .
@@ -54,7 +54,7 @@ format: setup ## Fix what ruff can fix
 
 test: db ## Run every test (lint, app, notebooks, grader, site)
 	$(MAKE) --no-print-directory lint
-	$(PY) -m app.doctor
+	$(PY) -m workshop.doctor
 	$(BIN)/pytest tests
 	$(MAKE) --no-print-directory notebooks
 	$(MAKE) --no-print-directory docs
@@ -63,7 +63,7 @@ test-postgresql: setup ## The app's suite against PostgreSQL (PG_URL=...)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/app tests/hardening
 
 notebooks: setup ## Execute every notebook and compare with its stored outputs (strict nbval)
-	$(BIN)/pytest -p no:django --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+	$(BIN)/pytest -p no:django --nbval --nbval-current-env --nbval-sanitize-with workshop/nbval_sanitize.cfg notebooks
 
 grade: setup ## Check your exercises (TARGET=solutions or a folder to grade another)
 	$(BIN)/pytest tests/grading $(if $(TARGET),--target $(TARGET),)

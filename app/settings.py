@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "app.authors",
     "app.books",
-    "app",  # for the `seed` management command
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from tests.servers import REPOSITORY_ROOT, manage, server_env
 
 def doctor(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.doctor"],
+        [sys.executable, "-m", "workshop.doctor"],
         cwd=REPOSITORY_ROOT,
         env=env,
         capture_output=True,

@@ -1,4 +1,4 @@
-"""``app.lesson.use_lesson_database`` on PostgreSQL: the database it drops and creates is always
+"""``workshop.lesson.use_lesson_database`` on PostgreSQL: the database it drops and creates is always
 named ``lesson_...``, so a lesson can never drop one of yours, and the prefix is not doubled."""
 
 import psycopg
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.postgresql
 
 SCRIPT = """
 import sys
-from app.lesson import use_lesson_database
+from workshop.lesson import use_lesson_database
 print(use_lesson_database(sys.argv[1]))
 from django.db import connection
 print(connection.settings_dict["NAME"])

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-from site_tools.workshop import find_exercises, find_lessons
 from tests.site.conftest import ROOT, BuiltSite, html_pages
+from workshop.site.catalog import find_exercises, find_lessons
 
 _PY_WARNING = re.compile(r"\.py:\d+: \w*Warning: |^\w*Warning: ", re.M)
 
@@ -190,7 +190,7 @@ def test_diagrams_are_mermaid_blocks_and_mermaid_is_served_locally(built_site: B
 
 
 def test_sources_are_not_ignored_and_notebooks_are_not_copied() -> None:
-    tracked = ["site/index.md", "mkdocs.yml", "site_tools/hooks.py"]
+    tracked = ["site/index.md", "mkdocs.yml", "workshop/site/hooks.py"]
     ignored = subprocess.run(
         ["git", "check-ignore", *tracked], cwd=ROOT, capture_output=True, text=True
     )

@@ -5,16 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from site_tools.html import (
+from workshop.site.html import (
     heading_tokens,
     hide_paths,
     material_mermaid,
     rewrite_links,
     strip_mathjax,
 )
-from site_tools.requirements import pins_table, read_pins
-from site_tools.schedule import plan, schedule_table
-from site_tools.workshop import Lesson, WorkshopDataError, read_lesson
+from workshop.site.requirements import pins_table, read_pins
+from workshop.site.schedule import plan, schedule_table
+from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 
 _PAGES = {
     "notebooks/03_async.ipynb": "../03_async/",

@@ -1,4 +1,4 @@
-"""``python -m app.doctor`` (``make doctor``): is this machine ready for the workshop?
+"""``python -m workshop.doctor`` (``make doctor``): is this machine ready for the workshop?
 
 One ``OK``/``FAIL`` line per check, each failure with the command that fixes it; exit status 1
 if anything failed. Run it before the workshop day, not during the first lesson.
@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+from workshop.paths import REPOSITORY_ROOT
+
 REQUIREMENTS = REPOSITORY_ROOT / "requirements.txt"
 MINIMUM_PYTHON = (3, 11)
 # `make serve` and `make lab` use these; the notebooks pick free ports themselves.

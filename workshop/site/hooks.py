@@ -23,19 +23,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package lives beside it
     sys.path.insert(0, str(ROOT))
 
-from site_tools import api_table, pages, requirements, schedule  # noqa: E402
-from site_tools.html import (  # noqa: E402
+from workshop.site import api_table, pages, requirements, schedule  # noqa: E402
+from workshop.site.html import (  # noqa: E402
     heading_tokens,
     hide_paths,
     material_mermaid,
     rewrite_links,
     strip_mathjax,
 )
-from site_tools.workshop import (  # noqa: E402
+from workshop.site.catalog import (  # noqa: E402
     Exercise,
     Lesson,
     WorkshopDataError,
@@ -237,7 +237,7 @@ def _machine_paths() -> list[tuple[str, str]]:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """`make docs-serve` rebuilds when a lesson, an exercise, a solution or the app changes."""
-    for folder in ("notebooks", "exercises", "solutions", "app", "site_tools"):
+    for folder in ("notebooks", "exercises", "solutions", "app", "workshop"):
         if (ROOT / folder).is_dir():
             server.watch(str(ROOT / folder))
     return server

@@ -2,13 +2,13 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python notebooks/run.py                        # every lesson
-    .venv/bin/python notebooks/run.py notebooks/03_*.ipynb   # some lessons
+    .venv/bin/python -m workshop.notebooks                        # every lesson
+    .venv/bin/python -m workshop.notebooks notebooks/03_*.ipynb   # some lessons
 
 then check them exactly as ``make notebooks`` does::
 
     .venv/bin/pytest -p no:django --nbval --nbval-current-env \
-        --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+        --nbval-sanitize-with workshop/nbval_sanitize.cfg notebooks
 
 ``jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 X.ipynb``
 runs a lesson too (it honours the ``raises-exception`` tag as this script does), but it stores
@@ -27,15 +27,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parent
-REPOSITORY = NOTEBOOKS.parent
+from workshop.paths import NOTEBOOKS, REPOSITORY_ROOT
+
 CELL_TIMEOUT_SECONDS = 600
 
 _HOME = os.path.expanduser("~")
 _PREFIXES = [
     (sysconfig.get_paths()["purelib"] + os.sep, "site-packages/"),
     (sysconfig.get_paths()["stdlib"] + os.sep, "python/"),
-    (str(REPOSITORY) + os.sep, ""),
+    (str(REPOSITORY_ROOT) + os.sep, ""),
 ]
 # IPython writes paths under the home folder as "~/...": replace that spelling too.
 _PREFIXES += [

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+from workshop.paths import REPOSITORY_ROOT
+
 NOTEBOOKS = "notebooks"
 EXERCISES = "exercises"
 SOLUTIONS = "solutions"

@@ -4,7 +4,7 @@ import html
 import re
 from urllib.parse import quote
 
-from site_tools.workshop import Exercise, Lesson
+from workshop.site.catalog import Exercise, Lesson
 
 NONE = "\u2013"  # an en dash: "nothing" in a table cell
 CHECK_ALL = "make grade"

@@ -7,7 +7,7 @@ once enough time has passed since the last one; on a full day, the first gap fro
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from site_tools.workshop import Lesson
+from workshop.site.catalog import Lesson
 
 NONE = "\u2013"  # an en dash: "nothing" in a table cell
 BREAK_AFTER_MINUTES = 80  # a pause once this much teaching has passed without one

@@ -8,12 +8,11 @@ lessons, without touching the workshop database that ``make lab`` seeded.
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from app.bootstrap import setup_django
+from workshop.paths import REPOSITORY_ROOT
 
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 LESSON_DATABASES = REPOSITORY_ROOT / "var" / "lessons"
 
 
