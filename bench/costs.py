@@ -20,7 +20,8 @@ from pathlib import Path
 
 from bench import eventloop
 from bench.cli import PG_URL
-from bench.database import bench_database, is_postgresql
+from bench.database import bench_database
+from workshop.databases import is_postgresql
 
 CALLS = 2000
 

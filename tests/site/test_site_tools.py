@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 from workshop.site.html import (
     heading_tokens,
     hide_paths,
@@ -14,7 +15,6 @@ from workshop.site.html import (
 )
 from workshop.site.requirements import pins_table, read_pins
 from workshop.site.schedule import plan, schedule_table
-from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 
 _PAGES = {
     "notebooks/03_async.ipynb": "../03_async/",
