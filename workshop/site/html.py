@@ -2,14 +2,14 @@
 
 mkdocs-jupyter leaves a notebook's links as written for JupyterLab (``02_x.ipynb``,
 ``../exercises/ex02_x.py``): on the site they must point at the pages those files became. It
-also embeds MathJax from a CDN, and the stored outputs can hold absolute paths of the machine
-that ran the notebook (traceback frames).
+also embeds MathJax from a CDN. (The machine paths a page may hold are hidden by
+``workshop.paths.hide_paths``, the notebook runner's scrubber.)
 """
 
 import html as html_lib
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -70,14 +70,6 @@ def material_mermaid(html: str) -> str:
 def strip_mathjax(html: str) -> str:
     """Drop nbconvert's MathJax loader: the lessons use no LaTeX, and a CDN script breaks offline."""
     return _MATHJAX.sub("", html)
-
-
-def hide_paths(html: str, replacements: Iterable[tuple[str, str]]) -> str:
-    """Replace machine-specific path prefixes (longest first) with neutral labels."""
-    for prefix, label in sorted(replacements, key=lambda pair: len(pair[0]), reverse=True):
-        if prefix and len(prefix) > 1:
-            html = html.replace(prefix, label)
-    return html
 
 
 _HEADING = re.compile(r'<h([1-6])\s[^>]*?id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
