@@ -75,12 +75,12 @@ def read_all_books(url: str) -> list[dict[str, Any]]:
     if is_postgresql(url):
         import psycopg
 
-        with psycopg.connect(url, connect_timeout=5) as connection:
-            rows = connection.execute(sql).fetchall()
+        with psycopg.connect(url, connect_timeout=5) as server:
+            rows = server.execute(sql).fetchall()
     else:
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-            rows = connection.execute(sql).fetchall()
-        connection.close()
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as database:
+            rows = database.execute(sql).fetchall()
+        database.close()  # sqlite3's `with` ends the transaction but keeps the file open
     return [
         {
             "id": row[0],
@@ -123,7 +123,7 @@ def _migrate_and_seed(books: int) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
-        connection.close_pool()
+        connection.close_pool()  # type: ignore[attr-defined]  # not in django-stubs 5.2.9
     connection.close()
     return f"{connection.vendor} {version}"
 

@@ -8,9 +8,11 @@
 - Notebook pages get their links rewritten, a "run this lesson" box, and no machine paths.
 """
 
+import functools
 import posixpath
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +124,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     lessons: list[Lesson] = _state["lessons"]
     exercises: list[Exercise] = _state["exercises"]
     half_day_numbers = set(config.extra.get("half_day_lessons", []))
-    generated = {
+    generated: dict[str, Callable[[], str]] = {
         "lesson-map": lambda: pages.lesson_map(
             lessons, exercises, lessons_prefix, exercises_prefix
         ),
@@ -149,17 +151,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     for name, make in generated.items():
         marker = re.compile(rf"^([ \t]*)<!-- workshop:{re.escape(name)} -->", re.M)
         if marker.search(markdown):
-            text = make()
-            # Keep the marker's indentation on every line (a marker inside a tab or admonition).
-            markdown = marker.sub(
-                lambda match, text=text: "\n".join(
-                    match.group(1) + line if line else line for line in text.splitlines()
-                ),
-                markdown,
-            )
+            markdown = marker.sub(functools.partial(_indented, make()), markdown)
     if "<!-- workshop:" in markdown:
         raise PluginError(f"{page.file.src_uri}: unknown <!-- workshop:... --> marker")
     return markdown
+
+
+def _indented(text: str, marker: re.Match[str]) -> str:
+    """``text`` with the marker's indentation on every line (a marker in a tab or admonition)."""
+    return "\n".join(marker.group(1) + line if line else line for line in text.splitlines())
 
 
 def _prefix(here: str, folder: str) -> str:
@@ -192,7 +192,7 @@ def _lesson_for(page: Page) -> Lesson | None:
     return None
 
 
-def _resolver(page: Page, files: Files):
+def _resolver(page: Page, files: Files) -> Callable[[str], str | None]:
     """Map a repository path named by a notebook link to the URL of the page it became."""
 
     def resolve(repo_path: str) -> str | None:

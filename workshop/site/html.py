@@ -10,7 +10,7 @@ import html as html_lib
 import posixpath
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 from urllib.parse import unquote
 
 from mkdocs_jupyter.utils import slugify
@@ -76,7 +76,16 @@ _HEADING = re.compile(r'<h([1-6])\s[^>]*?id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def heading_tokens(html: str) -> list[dict[str, Any]]:
+class TocToken(TypedDict):
+    """One heading, as MkDocs' ``get_toc`` takes it (its own TypedDict is private)."""
+
+    level: int
+    id: str
+    name: str
+    children: list["TocToken"]
+
+
+def heading_tokens(html: str) -> list[TocToken]:
     """The table of contents of rendered HTML, as MkDocs' ``get_toc`` tokens.
 
     mkdocs-jupyter builds a notebook's TOC from a Markdown export with inline code removed, so a
@@ -84,12 +93,12 @@ def heading_tokens(html: str) -> list[dict[str, Any]]:
     heading id is ``does-autoawait-off-help``: every such TOC link would lead nowhere. Reading
     the headings from the HTML itself keeps the TOC and the ids in step.
     """
-    root: dict[str, Any] = {"level": 0, "children": []}
+    root = TocToken(level=0, id="", name="", children=[])
     stack = [root]
     for level_text, anchor, inner in _HEADING.findall(html):
         inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
         name = html_lib.unescape(_TAG.sub("", inner)).strip()
-        token = {"level": int(level_text), "id": anchor, "name": name, "children": []}
+        token = TocToken(level=int(level_text), id=anchor, name=name, children=[])
         while stack[-1]["level"] >= token["level"]:
             stack.pop()
         stack[-1]["children"].append(token)
