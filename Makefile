@@ -47,6 +47,7 @@ doctor: setup ## Check this machine is ready for the workshop
 lint: setup ## ruff check + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: setup ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

@@ -70,7 +70,7 @@ def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, A
     if not url:
         url = f"sqlite:///{default_sqlite_path}"
     try:
-        config: dict[str, Any] = dj_database_url.parse(url)
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
     except Exception as error:  # dj-database-url raises ValueError or KeyError, unhelpfully worded
         raise ImproperlyConfigured(
             f"DATABASE_URL={redact_url(url)!r} is not a database URL this app understands ({error}); "

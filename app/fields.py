@@ -4,12 +4,20 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BeforeValidator, Field
 
 # Databases store ids as signed 64-bit integers; a larger number must be a 422, not an overflow.
 MAX_DATABASE_ID = 2**63 - 1
 
 DatabaseId = Annotated[int, Field(gt=0, le=MAX_DATABASE_ID)]
+
+# The books routes' path and query parameters. Here, not in app/books/routes.py, so that the
+# benchmark's servers without the ORM (bench/servers/) validate exactly as the app does without
+# importing Django.
+BookId = Annotated[int, Path(gt=0, le=MAX_DATABASE_ID, description="The book's id")]
+BookSkip = Annotated[int, Query(ge=0, le=1_000_000, description="How many books to skip")]
+BookLimit = Annotated[int, Query(ge=1, le=100, description="How many books to return")]
 
 # PostgreSQL refuses NUL (0x00) in text ("text fields cannot contain NUL bytes"): without this
 # pattern such a string passes validation and the INSERT fails with a 500. Checked in the schema,

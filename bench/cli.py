@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.database import bench_database, is_postgresql
+from bench.database import bench_database
 from bench.runner import Measurement, Settings, cpu_plan, run_variant
 from bench.variants import BY_NAME, VARIANT_NAMES
+from workshop.databases import is_postgresql
 
 DEFAULT_BOOKS = 200
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"  # the workshop's local server

@@ -1,24 +1,23 @@
 """The benchmark's own database: created, migrated and seeded for one run, then removed.
 
 SQLite (default): a file in a temporary folder. PostgreSQL (when ``DATABASE_URL`` points at a
-server): a database ``bench_<pid>`` on that server, dropped at the end, connections or not.
-The workshop's own database is never touched.
+server): a database ``bench_<random>`` on that server, dropped at the end, connections or not
+(``workshop.databases.throwaway_database``). The workshop's own database is never touched.
 """
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from workshop.databases import is_postgresql, migrate, throwaway_database
+from workshop.paths import REPOSITORY_ROOT
 
 AUTHORS = 10
 LIST_LIMIT = 20
@@ -35,36 +34,11 @@ class BenchDatabase:
     expected_book: dict[str, Any]  # the JSON of the "get" request
 
 
-def is_postgresql(url: str | None) -> bool:
-    return bool(url) and url.startswith(("postgres://", "postgresql://"))  # type: ignore[union-attr]
-
-
 @contextmanager
 def bench_database(server_url: str | None, books: int) -> Iterator[BenchDatabase]:
     """A migrated database holding ``books`` books, for the duration of the block."""
-    if is_postgresql(server_url):
-        assert server_url is not None
-        name = f"bench_{os.getpid()}"
-        _run_on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _run_on_server(server_url, f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-        try:
-            yield _prepare(url, books)
-        finally:
-            _run_on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        folder = tempfile.mkdtemp(prefix="books-bench-")
-        try:
-            yield _prepare(f"sqlite:///{folder}/bench.sqlite3", books)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run_on_server(server_url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(statement)  # type: ignore[arg-type]  (names are ours: bench_<pid>)
+    with throwaway_database(server_url, "bench") as url:
+        yield _prepare(url, books)
 
 
 def _prepare(url: str, books: int) -> BenchDatabase:
@@ -77,7 +51,7 @@ def _prepare(url: str, books: int) -> BenchDatabase:
         capture_output=True,
         text=True,
         timeout=300,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPOSITORY_ROOT,
         check=False,
     )
     if completed.returncode != 0:
@@ -101,12 +75,12 @@ def read_all_books(url: str) -> list[dict[str, Any]]:
     if is_postgresql(url):
         import psycopg
 
-        with psycopg.connect(url, connect_timeout=5) as connection:
-            rows = connection.execute(sql).fetchall()
+        with psycopg.connect(url, connect_timeout=5) as server:
+            rows = server.execute(sql).fetchall()
     else:
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-            rows = connection.execute(sql).fetchall()
-        connection.close()
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as database:
+            rows = database.execute(sql).fetchall()
+        database.close()  # sqlite3's `with` ends the transaction but keeps the file open
     return [
         {
             "id": row[0],
@@ -124,13 +98,12 @@ def _migrate_and_seed(books: int) -> str:
     from app.bootstrap import setup_django
 
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
 
     from app.authors.models import Author
     from app.books.models import Book
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate(seed=False)
     authors = Author.objects.bulk_create(
         Author(name=f"Author {number}", bio=f"Biography of author {number}.")
         for number in range(1, AUTHORS + 1)
@@ -150,7 +123,7 @@ def _migrate_and_seed(books: int) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
-        connection.close_pool()
+        connection.close_pool()  # type: ignore[attr-defined]  # not in django-stubs 5.2.9
     connection.close()
     return f"{connection.vendor} {version}"
 

@@ -36,7 +36,9 @@ class HttpConnection(asyncio.Protocol):
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  (uvloop's is no asyncio.Transport)
+        # uvloop hands over its own transport class, which has asyncio.Transport's methods
+        # but does not subclass it (the annotation says what this code uses).
+        self.transport = transport  # type: ignore[assignment]
 
     def connection_lost(self, error: Exception | None) -> None:
         self.closed = True
@@ -151,7 +153,8 @@ class Client:
             if status != 200:
                 result.errors += 1
             if not keep_alive:
-                connection.transport.close()  # type: ignore[union-attr]
+                assert connection.transport is not None  # set when the connection was made
+                connection.transport.close()
                 slot[0] = None
 
     async def run_round(self, slots: list[list[HttpConnection | None]], seconds: float) -> Round:

@@ -31,9 +31,11 @@ import tempfile
 from pathlib import Path
 
 from bench.cli import PG_URL
-from bench.database import bench_database, is_postgresql
-from bench.runner import STOP_TIMEOUT, Server, Settings, cpu_plan, drive, request_paths
+from bench.database import bench_database
+from bench.runner import Server, Settings, cpu_plan, drive, request_paths
 from bench.variants import BY_NAME, VARIANT_NAMES
+from workshop.databases import is_postgresql
+from workshop.servers import STOP_SECONDS
 
 SAMPLES_PER_SECOND = 250
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             result = drive(running, path, settings, generator_cpus)
             assert running.process is not None
             running.process.send_signal(signal.SIGINT)  # py-spy writes its file, ends the server
-            running.process.wait(STOP_TIMEOUT * 3)
+            running.process.wait(STOP_SECONDS * 3)
         samples, by_package, by_function = summarise(stacks_file, args.top)
     finally:
         if args.out is None:

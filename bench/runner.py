@@ -6,24 +6,20 @@ when the machine has two or more (the server to the first, the generator to the 
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
+from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx2
 
 from bench.database import BenchDatabase
 from bench.variants import Variant
+from workshop.paths import REPOSITORY_ROOT  # children run `-m bench....` from here
+from workshop.servers import ServerProcess, free_port, server_process
 
 STARTUP_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent  # children run `-m bench....` from here
 SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 
 
@@ -56,12 +52,6 @@ def cpu_plan() -> tuple[str, str]:
     return str(cpus[0]), str(cpus[1])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def request_paths(database: BenchDatabase) -> dict[str, str]:
     return {"list": "/v0/books/?limit=20", "get": f"/v0/books/{database.book_id}"}
 
@@ -82,7 +72,8 @@ def _server_environment(database: BenchDatabase) -> dict[str, str]:
 
 
 class Server:
-    """One variant's server process, started and checked in ``__enter__``, stopped in ``__exit__``."""
+    """One variant's server process, started and checked in ``__enter__``, stopped in
+    ``__exit__``; the process machinery is ``workshop.servers``."""
 
     def __init__(
         self, variant: Variant, database: BenchDatabase, cpus: str, wrapper: list[str] | None = None
@@ -92,8 +83,8 @@ class Server:
         self.port = free_port()
         self.cpus = cpus
         self.wrapper = wrapper or []  # a command the server runs under (bench.profile: py-spy)
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in __exit__)
-        self.process: subprocess.Popen[bytes] | None = None
+        self._stack = ExitStack()
+        self._running: ServerProcess | None = None
 
     def __enter__(self) -> "Server":
         command = [
@@ -106,56 +97,38 @@ class Server:
         ]
         if self.cpus:
             command += ["--cpus", self.cpus]
-        self.process = subprocess.Popen(
-            command,
-            env=_server_environment(self.database),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            cwd=REPOSITORY_ROOT,
-            start_new_session=True,  # its own process group: stopped as one, with gunicorn's worker
-        )
-        try:
-            self._wait_until_ready()
+        with self._stack:
+            try:
+                self._running = self._stack.enter_context(
+                    server_process(
+                        command,
+                        port=self.port,
+                        env=_server_environment(self.database),
+                        startup_seconds=STARTUP_TIMEOUT,
+                    )
+                )
+            except RuntimeError as error:
+                raise RuntimeError(f"{self.variant.name}: {error}") from None
             self._check_answers()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
+            self._stack = self._stack.pop_all()  # keep it running past this block
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(STOP_TIMEOUT)
-        self.process = None
-        self.log.close()
+        self._stack.close()
+        self._running = None
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        assert self._running is not None, "the server is not running"
+        return self._running.process
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-4000:]
-
-    def _fail(self, reason: str) -> RuntimeError:
-        return RuntimeError(
-            f"{self.variant.name}: {reason}\n--- server output ---\n{self.output()}"
-        )
-
-    def _wait_until_ready(self) -> None:
-        assert self.process is not None
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise self._fail(f"server exited with code {self.process.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise self._fail(f"server did not listen within {STARTUP_TIMEOUT:.0f} s")
+        assert self._running is not None
+        return self._running.log()[-4000:]
 
     def _check_answers(self) -> None:
         """Every variant must send the app's JSON: a faster wrong answer is no answer."""
@@ -165,15 +138,11 @@ class Server:
             for request, path in paths.items():
                 response = client.get(path)
                 if response.status_code != 200 or response.json() != expected[request]:
-                    raise self._fail(
-                        f"GET {path} answered {response.status_code} {response.text[:300]!r}, "
-                        "not the app's JSON"
+                    raise RuntimeError(
+                        f"{self.variant.name}: GET {path} answered {response.status_code} "
+                        f"{response.text[:300]!r}, not the app's JSON\n"
+                        f"--- server output ---\n{self.output()}"
                     )
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
 
 
 def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.variants import VARIANT_NAMES
+from workshop.databases import is_postgresql
 
 POOLED_BY_DJANGO = {"fastapi_sync_to_async", "fastapi_def", "django_async_asgi", "ninja_async"}
 DJANGO_VIEWS = {"django_async_asgi": "async", "django_gunicorn": "sync", "ninja_async": "ninja"}
@@ -20,10 +21,6 @@ DJANGO_VIEWS = {"django_async_asgi": "async", "django_gunicorn": "sync", "ninja_
 
 def _database_url() -> str:
     return os.environ["DATABASE_URL"]
-
-
-def _is_postgresql(url: str) -> bool:
-    return url.startswith(("postgres://", "postgresql://"))
 
 
 def _close_django_pools() -> None:
@@ -66,7 +63,7 @@ def _raw_driver() -> Any:
     from bench.servers import fastapi_raw
 
     url = _database_url()
-    if _is_postgresql(url):
+    if is_postgresql(url):
         return fastapi_raw.create_postgresql_app(url)
     return fastapi_raw.create_sqlite_app(url.removeprefix("sqlite:///"))
 

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from app.bootstrap import setup_django
+from workshop.databases import is_postgresql
 
 setup_django()
 
@@ -61,7 +62,7 @@ def postgresql_server_url() -> str | None:
     import psycopg
 
     url = os.environ.get("DATABASE_URL", "")
-    candidates = [url] if url.startswith(("postgres://", "postgresql://")) else []
+    candidates = [url] if is_postgresql(url) else []
     candidates.append("postgresql://postgres@127.0.0.1:5432/postgres")
     for candidate in candidates:
         try:

@@ -5,20 +5,18 @@ if anything failed. Run it before the workshop day, not during the first lesson.
 """
 
 import importlib.metadata
-import re
 import socket
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from workshop.paths import REPOSITORY_ROOT
+from workshop.requirements import read_pins
 
 REQUIREMENTS = REPOSITORY_ROOT / "requirements.txt"
 MINIMUM_PYTHON = (3, 11)
 # `make serve` and `make lab` use these; the notebooks pick free ports themselves.
 LESSON_PORTS = {8000: "make serve (uvicorn)", 8888: "make lab (JupyterLab)"}
-_PIN = re.compile(r"^\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^\s;#]+)")
 
 
 class CheckFailed(Exception):
@@ -35,19 +33,8 @@ def check_python() -> str:
     return f"Python {found}"
 
 
-def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
-    """``name==version`` pins of a requirements file and of the files it includes with ``-r``."""
-    pins: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        if line.startswith("-r "):
-            pins |= pinned_requirements(path.parent / line[3:].strip())
-        elif match := _PIN.match(line):
-            pins[match.group(1)] = match.group(2)
-    return pins
-
-
 def check_packages() -> str:
-    pins = pinned_requirements()
+    pins = {pin.distribution: pin.version for pin in read_pins(REQUIREMENTS)}
     wrong = []
     for name, pinned in pins.items():
         try:

@@ -8,9 +8,9 @@ lessons, without touching the workshop database that ``make lab`` seeded.
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit, urlunsplit
 
 from app.bootstrap import setup_django
+from workshop.databases import is_postgresql, migrate, recreate_database
 from workshop.paths import REPOSITORY_ROOT
 
 LESSON_DATABASES = REPOSITORY_ROOT / "var" / "lessons"
@@ -32,9 +32,9 @@ def use_lesson_database(name: str) -> str:
     if apps.ready:
         raise RuntimeError("use_lesson_database() must run before Django is set up")
     server_url = os.environ.get("DATABASE_URL", "")
-    if server_url.startswith(("postgres://", "postgresql://")):
+    if is_postgresql(server_url):
         database = name if name.startswith("lesson_") else f"lesson_{name}"
-        os.environ["DATABASE_URL"] = _recreate_postgresql_database(server_url, database)
+        os.environ["DATABASE_URL"] = recreate_database(server_url, database)
     else:
         LESSON_DATABASES.mkdir(parents=True, exist_ok=True)
         database = LESSON_DATABASES / f"{name}.sqlite3"
@@ -45,29 +45,4 @@ def use_lesson_database(name: str) -> str:
     # Jupyter's main thread runs an event loop, where Django refuses synchronous ORM calls
     # (SynchronousOnlyOperation): migrate and seed on a thread of their own.
     with ThreadPoolExecutor(max_workers=1) as executor:
-        return executor.submit(_migrate_and_seed).result()
-
-
-def _migrate_and_seed() -> str:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from app.seed import seed
-
-    call_command("migrate", verbosity=0, interactive=False)
-    seed()
-    vendor = connection.vendor
-    connection.close()
-    return vendor
-
-
-def _recreate_postgresql_database(server_url: str, database: str) -> str:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as admin:
-        name = sql.Identifier(database)
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    parts = urlsplit(server_url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+        return executor.submit(migrate, seed=True).result()

@@ -13,46 +13,22 @@ then check them exactly as ``make notebooks`` does::
 ``jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 X.ipynb``
 runs a lesson too (it honours the ``raises-exception`` tag as this script does), but it stores
 tracebacks full of this machine's absolute paths (``/home/you/.../site-packages/...``). nbval
-never compares tracebacks, so this script rewrites those paths to portable short forms: the
+never compares tracebacks, so this script rewrites those paths to portable short forms
+(``workshop.paths.hide_paths``, which the site uses too): the
 stored lessons then read the same on every machine, and the suite's structural test (no
 absolute path in any output) holds.
 """
 
 import os
-import re
 import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from workshop.paths import NOTEBOOKS, REPOSITORY_ROOT
+from workshop.paths import NOTEBOOKS, hide_paths
 
 CELL_TIMEOUT_SECONDS = 600
-
-_HOME = os.path.expanduser("~")
-_PREFIXES = [
-    (sysconfig.get_paths()["purelib"] + os.sep, "site-packages/"),
-    (sysconfig.get_paths()["stdlib"] + os.sep, "python/"),
-    (str(REPOSITORY_ROOT) + os.sep, ""),
-]
-# IPython writes paths under the home folder as "~/...": replace that spelling too.
-_PREFIXES += [
-    ("~" + prefix[len(_HOME) :], replacement)
-    for prefix, replacement in _PREFIXES
-    if _HOME not in ("", "/") and prefix.startswith(_HOME + os.sep)
-]
-# IPython compiles each cell to a temporary file named after the kernel's process id.
-IPYKERNEL_CELL_FILE = re.compile(r"(?:/[^\s\"':]+)?/ipykernel_\d+/\d+\.py")
-
-
-def portable(text: str) -> str:
-    """The same text with this machine's paths replaced by short, machine-independent ones."""
-    # Longest first: site-packages lies inside the repository when the venv does.
-    for prefix, replacement in sorted(_PREFIXES, key=lambda pair: -len(pair[0])):
-        text = text.replace(prefix, replacement)
-    return IPYKERNEL_CELL_FILE.sub("<cell>", text)
 
 
 def execute(path: Path) -> None:
@@ -70,8 +46,8 @@ def execute(path: Path) -> None:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error":
-                output.evalue = portable(output.evalue)
-                output.traceback = [portable(line) for line in output.traceback]
+                output.evalue = hide_paths(output.evalue)
+                output.traceback = [hide_paths(line) for line in output.traceback]
     nbformat.write(notebook, path)
 
 

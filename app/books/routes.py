@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from app.books.dependencies import get_book_service, get_open_library_client
 from app.books.schemas import (
@@ -14,14 +14,11 @@ from app.books.schemas import (
 from app.books.services import BookCatalogue, BookService
 from app.db import DjangoRoute
 from app.errors import error_responses
-from app.fields import MAX_DATABASE_ID
+from app.fields import MAX_DATABASE_ID, BookId, BookLimit, BookSkip
 
 router = APIRouter(prefix="/v0/books", tags=["Books"], route_class=DjangoRoute)
 
 BookServiceDep = Annotated[BookService, Depends(get_book_service)]
-BookId = Annotated[int, Path(gt=0, le=MAX_DATABASE_ID, description="The book's id")]
-Skip = Annotated[int, Query(ge=0, le=1_000_000, description="How many books to skip")]
-Limit = Annotated[int, Query(ge=1, le=100, description="How many books to return")]
 AuthorFilter = Annotated[
     int | None, Query(gt=0, le=MAX_DATABASE_ID, description="Only this author's books")
 ]
@@ -29,7 +26,10 @@ AuthorFilter = Annotated[
 
 @router.get("/", description="List books, oldest first, a page at a time; filter by author.")
 async def list_books(
-    service: BookServiceDep, skip: Skip = 0, limit: Limit = 20, author_id: AuthorFilter = None
+    service: BookServiceDep,
+    skip: BookSkip = 0,
+    limit: BookLimit = 20,
+    author_id: AuthorFilter = None,
 ) -> list[ReadBookSchema]:
     return await service.get_all_books(skip=skip, limit=limit, author_id=author_id)
 

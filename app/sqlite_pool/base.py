@@ -177,7 +177,7 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
     def _close(self) -> None:
         pool = self.pool
         if self.connection is None or pool is None:
-            super()._close()
+            super()._close()  # type: ignore[misc]  # Django's, missing from django-stubs 5.2.9
             return
         with self.wrap_database_errors:
             pool.give_back(self.connection, self._opened_on)

@@ -15,10 +15,10 @@ from django.db import close_old_connections
 from fastapi import FastAPI
 
 from app.books.models import Book
-from app.books.routes import BookId, Limit, Skip
 from app.books.schemas import ReadBookSchema
 from app.db import DjangoDatabaseMiddleware
 from app.errors import install_error_handlers
+from app.fields import BookId, BookLimit, BookSkip
 
 
 def _list_books(skip: int, limit: int) -> list[ReadBookSchema]:
@@ -36,7 +36,7 @@ def create_sync_to_async_app() -> FastAPI:
     app.add_middleware(DjangoDatabaseMiddleware)
 
     @app.get("/v0/books/")
-    async def list_books(skip: Skip = 0, limit: Limit = 20) -> list[ReadBookSchema]:
+    async def list_books(skip: BookSkip = 0, limit: BookLimit = 20) -> list[ReadBookSchema]:
         return await sync_to_async(_list_books)(skip, limit)
 
     @app.get("/v0/books/{book_id}")
@@ -66,7 +66,7 @@ def create_def_app() -> FastAPI:
 
     @app.get("/v0/books/")
     @closing_connections
-    def list_books(skip: Skip = 0, limit: Limit = 20) -> list[ReadBookSchema]:
+    def list_books(skip: BookSkip = 0, limit: BookLimit = 20) -> list[ReadBookSchema]:
         return _list_books(skip, limit)
 
     @app.get("/v0/books/{book_id}")

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException
 
 from app.books.schemas import ReadBookSchema
-from bench.servers.params import BookId, Limit, Skip
+from app.fields import BookId, BookLimit, BookSkip
 
 LIST_SQL = (
     "SELECT id, title, author_id, isbn, publication_date FROM books_book "
@@ -38,7 +38,7 @@ def _add_routes(
     fetch_one: Callable[[int], Any],
 ) -> None:
     @app.get("/v0/books/")
-    async def list_books(skip: Skip = 0, limit: Limit = 20) -> list[ReadBookSchema]:
+    async def list_books(skip: BookSkip = 0, limit: BookLimit = 20) -> list[ReadBookSchema]:
         return [_book(row) for row in await fetch_page(skip, limit)]
 
     @app.get("/v0/books/{book_id}")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.http import HttpRequest
 from django.shortcuts import aget_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
@@ -25,11 +26,11 @@ class Page(Schema):
 
 
 @api.get("/books/", response=list[BookOut])
-async def list_books(request, page: Query[Page]) -> list[Book]:
+async def list_books(request: HttpRequest, page: Query[Page]) -> list[Book]:
     books = Book.objects.order_by("id")[page.skip : page.skip + page.limit]
     return [book async for book in books]
 
 
 @api.get("/books/{book_id}", response=BookOut)
-async def get_book(request, book_id: int) -> Book:
+async def get_book(request: HttpRequest, book_id: int) -> Book:
     return await aget_object_or_404(Book, pk=book_id)

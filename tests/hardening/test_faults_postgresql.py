@@ -1,6 +1,6 @@
 """PostgreSQL goes down under a running server, then comes back.
 
-The cluster is a throwaway one (``support.ThrowawayCluster``): stopping the machine's shared
+The cluster is a throwaway one (``tests.postgresql.ThrowawayCluster``): stopping the machine's shared
 server would break every other test and session on it. While the database is down every
 request must get a 503 with a JSON ``detail`` (no traceback, no 500) within a stated bound;
 after it is back, the SAME server process must answer normally: the pool replaces the
@@ -18,8 +18,7 @@ import httpx2
 import psycopg
 import pytest
 
-from tests.hardening.support import ThrowawayCluster, throwaway_cluster
-from tests.postgresql import postgresql_database
+from tests.postgresql import ThrowawayCluster, postgresql_database, throwaway_cluster
 from tests.servers import LiveServer, live_server, server_env
 
 pytestmark = pytest.mark.postgresql

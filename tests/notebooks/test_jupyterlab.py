@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 import httpx2
 import pytest
 from websockets.sync.client import connect
+
+from workshop.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -38,12 +39,6 @@ class Lab:
         return httpx2.Client(
             base_url=self.url, headers={"Authorization": f"token {self.token}"}, timeout=10
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(lab: Lab, process: subprocess.Popen) -> None:

@@ -5,15 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from workshop.requirements import read_pins
 from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 from workshop.site.html import (
     heading_tokens,
-    hide_paths,
     material_mermaid,
     rewrite_links,
     strip_mathjax,
 )
-from workshop.site.requirements import pins_table, read_pins
+from workshop.site.requirements import pins_table
 from workshop.site.schedule import plan, schedule_table
 
 _PAGES = {
@@ -58,21 +58,6 @@ def test_notebook_and_exercise_links_become_page_urls() -> None:
 def test_other_links_are_left_alone(href: str) -> None:
     html = f'<a href="{href}">x</a>'
     assert rewrite_links(html, "notebooks/02_sync.ipynb", _resolve) == html
-
-
-def test_machine_paths_are_replaced_longest_first() -> None:
-    text = (
-        "File /home/u/w/.venv/lib/site-packages/django/db.py and /home/u/w/app/db.py and /home/u/x"
-    )
-    out = hide_paths(
-        text,
-        [
-            ("/home/u/", "~/"),
-            ("/home/u/w/", ""),
-            ("/home/u/w/.venv/lib/site-packages/", "site-packages/"),
-        ],
-    )
-    assert out == "File site-packages/django/db.py and app/db.py and ~/x"
 
 
 def test_mathjax_loader_is_removed_and_the_rest_kept() -> None:

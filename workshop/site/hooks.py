@@ -8,11 +8,11 @@
 - Notebook pages get their links rewritten, a "run this lesson" box, and no machine paths.
 """
 
-import os
+import functools
 import posixpath
 import re
 import sys
-import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package lives beside it
     sys.path.insert(0, str(ROOT))
 
+from workshop.paths import hide_paths  # noqa: E402
+from workshop.requirements import read_pins  # noqa: E402
 from workshop.site import api_table, pages, requirements, schedule  # noqa: E402
 from workshop.site.catalog import (  # noqa: E402
     Exercise,
@@ -37,7 +39,6 @@ from workshop.site.catalog import (  # noqa: E402
 )
 from workshop.site.html import (  # noqa: E402
     heading_tokens,
-    hide_paths,
     material_mermaid,
     rewrite_links,
     strip_mathjax,
@@ -123,7 +124,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     lessons: list[Lesson] = _state["lessons"]
     exercises: list[Exercise] = _state["exercises"]
     half_day_numbers = set(config.extra.get("half_day_lessons", []))
-    generated = {
+    generated: dict[str, Callable[[], str]] = {
         "lesson-map": lambda: pages.lesson_map(
             lessons, exercises, lessons_prefix, exercises_prefix
         ),
@@ -145,24 +146,20 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             lessons_prefix,
         ),
         "api-table": lambda: api_table.api_table(api_table.openapi_schema()),
-        "requirements": lambda: requirements.pins_table(
-            requirements.read_pins(ROOT / "requirements.txt")
-        ),
+        "requirements": lambda: requirements.pins_table(read_pins(ROOT / "requirements.txt")),
     }
     for name, make in generated.items():
         marker = re.compile(rf"^([ \t]*)<!-- workshop:{re.escape(name)} -->", re.M)
         if marker.search(markdown):
-            text = make()
-            # Keep the marker's indentation on every line (a marker inside a tab or admonition).
-            markdown = marker.sub(
-                lambda match, text=text: "\n".join(
-                    match.group(1) + line if line else line for line in text.splitlines()
-                ),
-                markdown,
-            )
+            markdown = marker.sub(functools.partial(_indented, make()), markdown)
     if "<!-- workshop:" in markdown:
         raise PluginError(f"{page.file.src_uri}: unknown <!-- workshop:... --> marker")
     return markdown
+
+
+def _indented(text: str, marker: re.Match[str]) -> str:
+    """``text`` with the marker's indentation on every line (a marker in a tab or admonition)."""
+    return "\n".join(marker.group(1) + line if line else line for line in text.splitlines())
 
 
 def _prefix(here: str, folder: str) -> str:
@@ -195,7 +192,7 @@ def _lesson_for(page: Page) -> Lesson | None:
     return None
 
 
-def _resolver(page: Page, files: Files):
+def _resolver(page: Page, files: Files) -> Callable[[str], str | None]:
     """Map a repository path named by a notebook link to the URL of the page it became."""
 
     def resolve(repo_path: str) -> str | None:
@@ -215,24 +212,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if 'class="mermaid"' not in output:
         # Mermaid is 3.5 MB of JavaScript: only pages with a diagram load it.
         output = _MERMAID_SCRIPT.sub("", output)
-    return hide_paths(output, _machine_paths())
-
-
-def _machine_paths() -> list[tuple[str, str]]:
-    """Path prefixes of this machine that stored outputs may hold, and what replaces each."""
-    paths = sysconfig.get_paths()
-    pairs = [
-        (paths["purelib"] + "/", "site-packages/"),
-        (paths["platlib"] + "/", "site-packages/"),
-        (paths["stdlib"] + "/", "python/"),
-        (ROOT.as_posix() + "/", ""),
-        (sys.prefix + "/", "python/"),
-        (sys.base_prefix + "/", "python/"),
-    ]
-    home = os.path.expanduser("~")
-    if home not in ("", "/"):
-        pairs.append((home + "/", "~/"))
-    return pairs
+    return hide_paths(output)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -2,15 +2,15 @@
 
 mkdocs-jupyter leaves a notebook's links as written for JupyterLab (``02_x.ipynb``,
 ``../exercises/ex02_x.py``): on the site they must point at the pages those files became. It
-also embeds MathJax from a CDN, and the stored outputs can hold absolute paths of the machine
-that ran the notebook (traceback frames).
+also embeds MathJax from a CDN. (The machine paths a page may hold are hidden by
+``workshop.paths.hide_paths``, the notebook runner's scrubber.)
 """
 
 import html as html_lib
 import posixpath
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from typing import TypedDict
 from urllib.parse import unquote
 
 from mkdocs_jupyter.utils import slugify
@@ -72,19 +72,20 @@ def strip_mathjax(html: str) -> str:
     return _MATHJAX.sub("", html)
 
 
-def hide_paths(html: str, replacements: Iterable[tuple[str, str]]) -> str:
-    """Replace machine-specific path prefixes (longest first) with neutral labels."""
-    for prefix, label in sorted(replacements, key=lambda pair: len(pair[0]), reverse=True):
-        if prefix and len(prefix) > 1:
-            html = html.replace(prefix, label)
-    return html
-
-
 _HEADING = re.compile(r'<h([1-6])\s[^>]*?id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def heading_tokens(html: str) -> list[dict[str, Any]]:
+class TocToken(TypedDict):
+    """One heading, as MkDocs' ``get_toc`` takes it (its own TypedDict is private)."""
+
+    level: int
+    id: str
+    name: str
+    children: list["TocToken"]
+
+
+def heading_tokens(html: str) -> list[TocToken]:
     """The table of contents of rendered HTML, as MkDocs' ``get_toc`` tokens.
 
     mkdocs-jupyter builds a notebook's TOC from a Markdown export with inline code removed, so a
@@ -92,12 +93,12 @@ def heading_tokens(html: str) -> list[dict[str, Any]]:
     heading id is ``does-autoawait-off-help``: every such TOC link would lead nowhere. Reading
     the headings from the HTML itself keeps the TOC and the ids in step.
     """
-    root: dict[str, Any] = {"level": 0, "children": []}
+    root = TocToken(level=0, id="", name="", children=[])
     stack = [root]
     for level_text, anchor, inner in _HEADING.findall(html):
         inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
         name = html_lib.unescape(_TAG.sub("", inner)).strip()
-        token = {"level": int(level_text), "id": anchor, "name": name, "children": []}
+        token = TocToken(level=int(level_text), id=anchor, name=name, children=[])
         while stack[-1]["level"] >= token["level"]:
             stack.pop()
         stack[-1]["children"].append(token)
