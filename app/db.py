@@ -51,7 +51,7 @@ from typing import Any
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.db import close_old_connections, reset_queries
 from fastapi import BackgroundTasks
-from fastapi.dependencies.utils import get_typed_signature
+from fastapi.dependencies.utils import get_dependant, get_typed_signature
 from fastapi.routing import APIRoute
 from starlette.background import BackgroundTask
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
@@ -215,20 +215,29 @@ def on_request_thread(call: Any) -> Any:
 _DEF_DEPENDENCY_FLAG = "_django_has_def_dependency"
 
 
-def _has_def_dependency(route: Any) -> bool:
-    """Does ``route`` (an ``APIRoute`` or ``APIWebSocketRoute``) depend on a ``def`` anywhere?
-    Worked out once per route and kept on it (routes are not hashable)."""
-    found = getattr(route, _DEF_DEPENDENCY_FLAG, None)
+def _has_def_dependency(owner: Any) -> bool:
+    """Does ``owner`` depend on a ``def`` anywhere? ``owner`` is a route (``APIRoute``,
+    ``APIWebSocketRoute``), or an app, for what was given to ``FastAPI(dependencies=...)``.
+    Worked out once and kept on the object (routes are not hashable)."""
+    found = getattr(owner, _DEF_DEPENDENCY_FLAG, None)
     if found is not None:
         return found
-    pending = list(getattr(getattr(route, "dependant", None), "dependencies", []))
+    if hasattr(owner, "dependant"):
+        pending = list(owner.dependant.dependencies)
+    else:
+        app_level = getattr(getattr(owner, "router", None), "dependencies", [])
+        pending = [
+            get_dependant(path="", call=depends.dependency)
+            for depends in app_level
+            if depends.dependency is not None
+        ]
     found = False
     while pending and not found:
         dependant = pending.pop()
         found = dependant.call is not None and not _is_async_callable(dependant.call)
         pending += dependant.dependencies
-    if route is not None:
-        setattr(route, _DEF_DEPENDENCY_FLAG, found)
+    if owner is not None:
+        setattr(owner, _DEF_DEPENDENCY_FLAG, found)
     return found
 
 
@@ -243,7 +252,8 @@ class DependenciesOnRequestThread(dict[Any, Any]):
     the middleware puts this dict in place of the app's (same items), and this dict answers
     with :func:`on_request_thread` of what a plain dict would answer. Setting, deleting,
     clearing or replacing overrides works as FastAPI documents; a replaced dict is wrapped
-    again on the next request.
+    again on the next request. (A reference to the app's dict taken before its first request
+    or lifespan is to the old dict: read ``app.dependency_overrides`` when you use it.)
 
     It claims to be non-empty only for a request whose route has a ``def`` dependency (or when
     real overrides are set): for other requests FastAPI takes its usual fast path, since going
@@ -254,7 +264,9 @@ class DependenciesOnRequestThread(dict[Any, Any]):
         if dict.__len__(self):
             return True
         scope = _serving.get()
-        return scope is not None and _has_def_dependency(scope.get("route"))
+        return scope is not None and (
+            _has_def_dependency(scope.get("route")) or _has_def_dependency(scope.get("app"))
+        )
 
     def get(self, key: Any, default: Any = None) -> Any:
         value = dict.get(self, key, default)

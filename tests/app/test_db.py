@@ -332,6 +332,22 @@ def test_dependency_overrides_work_as_fastapi_documents_and_run_on_the_requests_
         assert client.get("/everything").json()["books"] == 3
 
 
+def test_a_def_dependency_given_to_the_whole_app_runs_on_the_requests_thread(db) -> None:
+    router = APIRouter(route_class=DjangoRoute)
+
+    @router.get("/ping")
+    async def ping() -> dict[str, str]:
+        return {"ping": await sync_to_async(lambda: threading.current_thread().name)()}
+
+    app = FastAPI(dependencies=[Depends(count_books)])
+    app.include_router(router)
+    app.add_middleware(DjangoDatabaseMiddleware)
+    ran_on.clear()
+    with TestClient(app) as client:
+        endpoint_thread = client.get("/ping").json()["ping"]
+    assert ran_on == {"dependency": endpoint_thread}
+
+
 def test_a_def_generator_endpoint_is_refused_where_it_is_declared() -> None:
     router = APIRouter(route_class=DjangoRoute)
 
