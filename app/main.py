@@ -4,9 +4,6 @@ One process serves the FastAPI routes under /v0, Django's admin under /admin and
 static files under /static, all on one settings module and one database.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from django.core.exceptions import ImproperlyConfigured
 from fastapi import FastAPI
 
@@ -24,18 +21,6 @@ TAGS = [
 ]
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    from django.db import connections
-
-    # Close psycopg pools (if any) so a reload or shutdown leaves no server connections behind.
-    for connection in connections.all(initialized_only=True):
-        close_pool = getattr(connection, "close_pool", None)
-        if close_pool is not None:
-            close_pool()
-
-
 def create_app() -> FastAPI:
     """Assemble the app: Django first, then routers, error handlers, admin, middleware."""
     setup_django()
@@ -50,14 +35,12 @@ def create_app() -> FastAPI:
     from app.db import DjangoDatabaseMiddleware
     from app.errors import install_error_handlers
     from app.health import router as health_router
-    from app.startup import DatabaseStartupCheck
 
     app = FastAPI(
         title="Books App",
         version="0.1",
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        lifespan=lifespan,
     )
     app.include_router(books_router)
     app.include_router(authors_router)
@@ -69,9 +52,9 @@ def create_app() -> FastAPI:
     app.mount(settings.STATIC_URL.rstrip("/"), static, name="static")
     app.mount(settings.ADMIN_PATH, get_asgi_application(), name="admin")
 
+    # The request boundary (app/db.py); on the lifespan it also refuses to start, in one
+    # line, when DATABASE_URL is unreachable, and closes the pools at shutdown (app/startup.py).
     app.add_middleware(DjangoDatabaseMiddleware)
-    # Lifespan only: an unreachable DATABASE_URL stops the server at startup, in one line.
-    app.add_middleware(DatabaseStartupCheck)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS)
