@@ -23,7 +23,7 @@ import re
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
-from starlette.datastructures import URL, Headers, MutableHeaders
+from starlette.datastructures import URL, Headers
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -94,9 +94,14 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in extra.items():
-                    headers.setdefault(name, value)
+                # Django sends "X-Frame-Options", not lower case: compare names case-blind.
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                added = [
+                    (name.encode("latin-1"), value.encode("latin-1"))
+                    for name, value in extra.items()
+                    if name.encode("latin-1") not in present
+                ]
+                message["headers"] = [*message.get("headers", []), *added]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
