@@ -119,14 +119,19 @@ def test_plain_http_is_redirected_to_https_for_api_and_admin(
 def server_behind_an_untrusted_proxy(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
-    """FORWARDED_ALLOW_IPS names another address: our requests (from 127.0.0.1) are not the proxy."""
-    env = production_env(tmp_path_factory.mktemp("untrusted"), FORWARDED_ALLOW_IPS="192.0.2.10")
+    """FORWARDED_ALLOW_IPS names another address, so our requests (from 127.0.0.1) are not the
+    proxy's. SECURE_SSL_REDIRECT=0 lets each half answer and show what it believed."""
+    env = production_env(
+        tmp_path_factory.mktemp("untrusted"),
+        FORWARDED_ALLOW_IPS="192.0.2.10",
+        SECURE_SSL_REDIRECT="0",
+    )
     manage("migrate", "--no-input", "-v", "0", env=env)
     with live_server(env) as server:
         yield server
 
 
-@pytest.mark.parametrize("path", ["/v0/books/", "/admin/"])
+@pytest.mark.parametrize("path", ["/v0/books/", "/admin/login/"])
 def test_x_forwarded_proto_is_believed_only_from_forwarded_allow_ips(
     server_behind_an_untrusted_proxy: LiveServer, path: str
 ) -> None:
@@ -135,8 +140,7 @@ def test_x_forwarded_proto_is_believed_only_from_forwarded_allow_ips(
     forged = get(
         server_behind_an_untrusted_proxy, path, PRODUCTION_HOST, **{"x-forwarded-proto": "https"}
     )
-    assert forged.status_code == 301
-    assert forged.headers["location"].startswith(f"https://{PRODUCTION_HOST}/")
+    assert forged.status_code == 200
     assert "strict-transport-security" not in forged.headers
 
 
