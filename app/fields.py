@@ -6,8 +6,12 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-# Databases store ids as signed 64-bit integers; a larger number must be a 422, not an overflow.
-MAX_DATABASE_ID = 2**63 - 1
+# The largest id the API accepts and documents. Databases store ids as signed 64-bit integers, so
+# a larger number must be a 422, not an overflow; but 2**63 - 1 cannot be written exactly as a JSON
+# number read into a double (JavaScript, and schemathesis, read it as 2**63), so clients that
+# compare in floating point sent ids just above it as "valid" and got a 422. Below 2**53 every
+# integer is exact in both readings: the schema and the validation agree for every number.
+MAX_DATABASE_ID = 2**53 - 1
 
 DatabaseId = Annotated[int, Field(gt=0, le=MAX_DATABASE_ID)]
 

@@ -147,3 +147,26 @@ def test_the_import_example_is_a_real_isbn_and_says_it_needs_open_library(client
     )
     assert isbn not in {book["isbn"] for book in client.get("/v0/books/").json()}
     assert "Open Library" in schema["paths"]["/v0/books/import"]["post"]["description"]
+
+
+def schema_bounds(node: object) -> list[int | float]:
+    """Every numeric bound anywhere in the document."""
+    if isinstance(node, dict):
+        found = [
+            value
+            for key, value in node.items()
+            if key in {"maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"}
+        ]
+        return found + [bound for value in node.values() for bound in schema_bounds(value)]
+    if isinstance(node, list):
+        return [bound for value in node for bound in schema_bounds(value)]
+    return []
+
+
+def test_every_numeric_bound_reads_the_same_as_a_double(client):
+    """JSON numbers are doubles to most clients and fuzzers: a bound of 2**63 - 1 reads as 2**63,
+    so ids just above the real limit looked valid to them and the API refused them."""
+    bounds = schema_bounds(client.get("/openapi.json").json())
+    assert 2**53 - 1 in bounds
+    for bound in bounds:
+        assert abs(bound) <= 2**53 - 1, bound
