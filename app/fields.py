@@ -20,6 +20,13 @@ DatabaseId = Annotated[int, Field(gt=0, le=MAX_DATABASE_ID)]
 # so SQLite (which would store it) answers the same 422 and the OpenAPI document says so.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
+# Names and titles are stripped, then must not be empty: so the raw text must hold one character
+# that is neither NUL nor whitespace. "Whitespace" is spelled out (Unicode's White_Space, what
+# pydantic's strip removes) rather than written \s, which Python, Rust and JavaScript each read
+# differently: schemathesis sent " " as a valid title when the schema said only minLength 1.
+_WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
+
 
 def _iso_date_text(value: Any) -> Any:
     """Pydantic's lax mode reads a number (and a numeric string) as a Unix timestamp, so

@@ -6,11 +6,13 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.books.isbn import ISBN_PATTERN, STORED_ISBN_PATTERN, normalize_isbn
-from app.fields import NO_NUL_PATTERN, DatabaseId, IsoDate
+from app.fields import NOT_BLANK_PATTERN, DatabaseId, IsoDate
 
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_NUL_PATTERN),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=300, pattern=NOT_BLANK_PATTERN
+    ),
 ]
 # Checked by normalize_isbn (its error message names the rule); the same ISBN_PATTERN is written
 # into the OpenAPI schema, so clients and fuzzers that follow the schema send only valid ISBNs.

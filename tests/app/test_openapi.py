@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.books.isbn import ISBN_PATTERN, STORED_ISBN_PATTERN
-from app.books.schemas import ImportBookRequest
+from app.books.schemas import CreateBookRequest, ImportBookRequest
 
 
 def test_openapi_metadata(client):
@@ -170,3 +170,19 @@ def test_every_numeric_bound_reads_the_same_as_a_double(client):
     assert 2**53 - 1 in bounds
     for bound in bounds:
         assert abs(bound) <= 2**53 - 1, bound
+
+
+@pytest.mark.parametrize("title", [" ", "\t\n", "\u3000", "\xa0", "\x1c", "\ufeff", " a ", "a"])
+def test_a_blank_title_is_refused_by_schema_and_api_alike(client, title):
+    """Titles are stripped, then may not be empty: the schema's pattern says the same (a fuzzer
+    following the schema once sent " " as a valid title)."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    pattern = schema["CreateBookRequest"]["properties"]["title"]["pattern"]
+    body = {"title": title, "author_id": 1, "isbn": "0553275860", "publication_date": "2000-01-01"}
+    try:
+        CreateBookRequest(**body)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (re.search(pattern, title) is not None)
+    assert accepted == (title.strip(" \t\n\u3000\xa0") != "")
