@@ -27,7 +27,6 @@ def create_app() -> FastAPI:
     # Imported only now: these modules import Django models, which need the app registry.
     from django.conf import settings
     from django.core.asgi import get_asgi_application
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.staticfiles import StaticFiles
 
     from app.authors.routes import router as authors_router
@@ -35,6 +34,7 @@ def create_app() -> FastAPI:
     from app.db import DjangoDatabaseMiddleware
     from app.errors import install_error_handlers
     from app.health import router as health_router
+    from app.security import AllowedHostsMiddleware, SecurityHeadersMiddleware
 
     app = FastAPI(
         title="Books App",
@@ -55,22 +55,11 @@ def create_app() -> FastAPI:
     # The request boundary (app/db.py); on the lifespan it also refuses to start, in one
     # line, when DATABASE_URL is unreachable, and closes the pools at shutdown (app/startup.py).
     app.add_middleware(DjangoDatabaseMiddleware)
+    # Django's HTTPS redirect, HSTS, nosniff and frame policy for the API too (app/security.py).
+    app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
-    app.add_middleware(
-        TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS)
-    )
+    app.add_middleware(AllowedHostsMiddleware)
     return app
-
-
-def _starlette_hosts(django_hosts: list[str]) -> list[str]:
-    """Django writes a subdomain wildcard as ".example.com", Starlette as "*.example.com"."""
-    hosts: list[str] = []
-    for host in django_hosts:
-        if host.startswith("."):
-            hosts += [host[1:], f"*{host}"]
-        else:
-            hosts.append(host)
-    return hosts
 
 
 try:
