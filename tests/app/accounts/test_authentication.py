@@ -5,11 +5,12 @@ SynchronousOnlyOperation: passing here is the proof that nothing in the path is 
 """
 
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
 from django.db.backends.signals import connection_created
 
@@ -17,6 +18,17 @@ from app.accounts.authentication import user_from_session
 from tests.app.accounts.conftest import create_user
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+async def close_connections() -> AsyncIterator[None]:
+    """Outside a request's ThreadSensitiveContext, the async ORM runs on asgiref's one shared
+    thread: hand its connection back afterwards (a PostgreSQL pool would otherwise keep it
+    checked out, and the test database could not be dropped at the end)."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture
