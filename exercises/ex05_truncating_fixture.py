@@ -14,8 +14,8 @@ database ``connections[using]`` and returns their names (the ``db`` fixture belo
 It is graded on SQLite and, when ``DATABASE_URL`` points at PostgreSQL, on PostgreSQL too.
 
 Hints (notebooks/05_testing_with_a_database.ipynb):
-- section 1, "The rollback fixture, and why it does not isolate API tests";
-- section 2, "The truncating fixture", and "What SQL does it run?";
+- sections 1 and 2, why pytest-django's rollback does not isolate this app's API tests;
+- section 4, "The truncating fixture", and "What SQL does it run?";
 - ``connection.introspection.django_table_names(only_existing=True)`` lists the tables,
   ``connection.vendor`` says "sqlite" or "postgresql", ``connection.ops.quote_name`` quotes names.
 
