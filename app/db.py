@@ -296,23 +296,12 @@ class DjangoDatabaseMiddleware:
         self._trim_loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in {"http", "websocket"}:
-            await self._serve(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            if "app" in scope:
-                _install_dependency_mover(scope["app"])
-            await startup.serve_lifespan(
-                self.app,
-                scope,
-                receive,
-                send,
-                startup_problem=startup.unreachable_database_message,
-                before_pools_close=self._end_idle_threads,
-            )
-        else:
+        if scope["type"] == "lifespan":
+            await self._serve_lifespan(scope, receive, send)
+            return
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+            return
         if "app" in scope:
             _install_dependency_mover(scope["app"])
         executor = self.threads.borrow()
@@ -329,6 +318,18 @@ class DjangoDatabaseMiddleware:
             executor.submit(_end_request).add_done_callback(_log_cleanup_failure)
             self.threads.give_back(executor)
             self._schedule_trim()
+
+    async def _serve_lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "app" in scope:
+            _install_dependency_mover(scope["app"])
+        await startup.serve_lifespan(
+            self.app,
+            scope,
+            receive,
+            send,
+            startup_problem=startup.unreachable_database_message,
+            before_pools_close=self._end_idle_threads,
+        )
 
     def _schedule_trim(self) -> None:
         """Trim idle threads ``idle_seconds`` from now, once at a time, while any are idle, so
