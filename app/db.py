@@ -27,7 +27,14 @@ over.** The pieces:
   request spawns, a function a job runner calls).
 
 FastAPI would otherwise run ``def`` endpoints, ``def`` dependencies and ``def`` background tasks
-on AnyIO's worker threads, each of which keeps the connection it opened for ever.
+on AnyIO's worker threads, each of which keeps the connection it opened for ever (and when AnyIO
+retires an idle worker, the server connection goes but the pool slot is never returned).
+
+What cannot fit is refused where it is declared: a ``def`` generator endpoint under
+``DjangoRoute`` raises at route creation. What stays outside, and lesson 07 says so: a ``def``
+endpoint on a plain ``APIRouter`` (give it ``route_class=DjangoRoute``), and a ``def`` dependency
+given only to ``include_router(..., dependencies=...)``, which no route records (put it on the
+router or the app, or make it ``async def``).
 
 Unlike Django's handler, the middleware does not *start* a thread per request: it borrows an
 idle one from :class:`RequestThreads` and gives it back afterwards; starting a thread costs about
