@@ -340,7 +340,8 @@ class DjangoDatabaseMiddleware:
 
     def _schedule_trim(self) -> None:
         """Trim idle threads ``idle_seconds`` from now, once at a time, while any are idle, so
-        they are ended even if no request comes after a spike."""
+        they are ended even if no request comes after a spike (between one and two
+        ``idle_seconds`` after they were last used)."""
         if self._trim_loop is not None and not self._trim_loop.is_closed():
             return
         self._trim_loop = asyncio.get_running_loop()
