@@ -27,7 +27,14 @@ over.** The pieces:
   request spawns, a function a job runner calls).
 
 FastAPI would otherwise run ``def`` endpoints, ``def`` dependencies and ``def`` background tasks
-on AnyIO's worker threads, each of which keeps the connection it opened for ever.
+on AnyIO's worker threads, each of which keeps the connection it opened for ever (and when AnyIO
+retires an idle worker, the server connection goes but the pool slot is never returned).
+
+What cannot fit is refused where it is declared: a ``def`` generator endpoint under
+``DjangoRoute`` raises at route creation. What stays outside, and lesson 07 says so: a ``def``
+endpoint on a plain ``APIRouter`` (give it ``route_class=DjangoRoute``), and a ``def`` dependency
+given only to ``include_router(..., dependencies=...)``, which no route records (put it on the
+router or the app, or make it ``async def``).
 
 Unlike Django's handler, the middleware does not *start* a thread per request: it borrows an
 idle one from :class:`RequestThreads` and gives it back afterwards; starting a thread costs about
@@ -296,23 +303,12 @@ class DjangoDatabaseMiddleware:
         self._trim_loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in {"http", "websocket"}:
-            await self._serve(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            if "app" in scope:
-                _install_dependency_mover(scope["app"])
-            await startup.serve_lifespan(
-                self.app,
-                scope,
-                receive,
-                send,
-                startup_problem=startup.unreachable_database_message,
-                before_pools_close=self._end_idle_threads,
-            )
-        else:
+        if scope["type"] == "lifespan":
+            await self._serve_lifespan(scope, receive, send)
+            return
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+            return
         if "app" in scope:
             _install_dependency_mover(scope["app"])
         executor = self.threads.borrow()
@@ -330,9 +326,22 @@ class DjangoDatabaseMiddleware:
             self.threads.give_back(executor)
             self._schedule_trim()
 
+    async def _serve_lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "app" in scope:
+            _install_dependency_mover(scope["app"])
+        await startup.serve_lifespan(
+            self.app,
+            scope,
+            receive,
+            send,
+            startup_problem=startup.unreachable_database_message,
+            before_pools_close=self._end_idle_threads,
+        )
+
     def _schedule_trim(self) -> None:
         """Trim idle threads ``idle_seconds`` from now, once at a time, while any are idle, so
-        they are ended even if no request comes after a spike."""
+        they are ended even if no request comes after a spike (between one and two
+        ``idle_seconds`` after they were last used)."""
         if self._trim_loop is not None and not self._trim_loop.is_closed():
             return
         self._trim_loop = asyncio.get_running_loop()

@@ -58,9 +58,7 @@ def create_app() -> FastAPI:
     app.mount(settings.STATIC_URL.rstrip("/"), static, name="static")
     app.mount(settings.ADMIN_PATH, get_asgi_application(), name="admin")
 
-    # The request boundary (app/db.py); on the lifespan it also refuses to start, in one
-    # line, when DATABASE_URL is unreachable, and closes the pools at shutdown (app/startup.py).
-    app.add_middleware(DjangoDatabaseMiddleware)
+    app.add_middleware(DjangoDatabaseMiddleware)  # the request boundary, and the lifespan
     # Django's HTTPS redirect, HSTS, nosniff and frame policy for the API too (app/security.py).
     app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
