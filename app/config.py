@@ -60,8 +60,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_settings(url: str | None, default_sqlite_path: Path) -> dict[str, Any]:
     """Turn ``DATABASE_URL`` into Django's ``DATABASES["default"]``.
 
-    Both get a connection pool with ``CONN_MAX_AGE=0``: Django documents persistent connections
-    as unsupported under ASGI, and the pool is what replaces them. PostgreSQL uses Django's
+    Both get a connection pool with ``CONN_MAX_AGE=0``. Django's docs: "When using ASGI,
+    persistent connections should be disabled. Instead, use your database backend's built-in
+    connection pooling if available". The reason: Django's ASGI handler runs each request on a
+    new thread, and a connection belongs to the thread that opened it, so a persistent one is
+    never reused and stays open with its dead thread. PostgreSQL uses Django's
     psycopg pool; health checks make a connection that the server closed be replaced instead of
     failing a request. SQLite (the default, nothing to install) uses ``app.sqlite_pool``, since
     Django has no pool for it, and gets WAL and IMMEDIATE transactions so concurrent requests

@@ -1,36 +1,64 @@
-"""Database lifetime per request: what Django's ASGI handler does and FastAPI does not.
+"""The request boundary: what Django's ASGI handler gives a view, given to a FastAPI request.
 
 Django's own ``ASGIHandler`` gives every request two things that nothing gives it under FastAPI:
 
 1. **Its own thread for the ORM.** The async ORM (``aget``, ``acreate``, ``async for``) runs each
    query through ``sync_to_async(thread_sensitive=True)``. Outside a ``ThreadSensitiveContext``
-   all of those calls, from every request, queue on ONE process-wide thread: eight concurrent
-   0.5 s queries take 4 s. Inside one, each request gets a thread of its own.
+   all of those calls, from every request, queue on ONE process-wide thread. Inside one, each
+   request gets a thread of its own.
 2. **Its connections cleaned up at the end.** Django connections belong to the thread that
    opened them, and ``close_old_connections()`` only sees the calling thread's. Django runs it
    on the ``request_started``/``request_finished`` signals, in the request's thread; FastAPI
    sends neither, so connections stay open forever (or, with a pool, stay checked out of it).
 
-:class:`DjangoDatabaseMiddleware` does both for every HTTP request. :class:`DjangoRoute` makes
-plain ``def`` endpoints run on that same per-request thread (as Django runs sync views under
-ASGI) instead of AnyIO's worker pool, where each worker thread would keep its own connection.
+The rule this module keeps (DESIGN.md section 3): **every ORM call made while serving a request
+runs on that request's one thread, and every connection it opened is back when the request is
+over.** The pieces:
+
+- :class:`DjangoDatabaseMiddleware` (pure ASGI): one thread and one cleanup per HTTP request
+  *and* per websocket session; on the lifespan scope, the start check and closing the pools
+  (:mod:`app.startup`). It also moves every plain ``def`` dependency (any depth, ``yield``
+  dependencies and their teardown, overrides a test installs) onto the request's thread: see
+  :class:`DependenciesOnRequestThread`.
+- :class:`DjangoRoute` (``APIRouter(route_class=DjangoRoute)``): ``def`` endpoints run on the
+  request's thread and their response is validated there (a lazy relation read by the response
+  model works as on plain FastAPI); ``BackgroundTasks`` written as ``def`` run there too.
+- :func:`database_boundary`: a boundary of its own for work that outlives a request (a task the
+  request spawns, a function a job runner calls).
+
+FastAPI would otherwise run ``def`` endpoints, ``def`` dependencies and ``def`` background tasks
+on AnyIO's worker threads, each of which keeps the connection it opened for ever.
 
 Unlike Django's handler, the middleware does not *start* a thread per request: it borrows an
-idle one from :class:`RequestThreads` and gives it back afterwards. Starting and joining a
-thread cost more than the whole ORM query of a typical request (see bench/README.md).
+idle one from :class:`RequestThreads` and gives it back afterwards; starting a thread costs about
+as much as one ORM ``get`` (bench/README.md). Idle threads left over from a spike are ended
+after ``idle_seconds``.
 """
 
+import asyncio
+import contextlib
+import contextvars
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.db import close_old_connections, reset_queries
+from fastapi import BackgroundTasks
+from fastapi.dependencies.utils import get_dependant, get_typed_signature
 from fastapi.routing import APIRoute
+from starlette.background import BackgroundTask
+from starlette.background import BackgroundTasks as StarletteBackgroundTasks
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app import startup
 
 logger = logging.getLogger(__name__)
 
@@ -56,73 +84,412 @@ def _log_cleanup_failure(cleanup: Future[None]) -> None:
 class RequestThreads:
     """One-thread executors for requests: each request borrows one for its whole life, so all
     its ORM calls run on one thread that no other request uses meanwhile. Returned executors
-    are kept (up to ``keep_idle``) for later requests instead of starting a thread each time."""
+    are kept (up to ``keep_idle``) for later requests instead of starting a thread each time;
+    one left idle for ``idle_seconds`` is ended by :meth:`trim`, so a spike of traffic does not
+    leave its threads behind for ever.
 
-    def __init__(self, keep_idle: int = 64) -> None:
+    Idle executors form a stack: a request takes the one returned last, so under a steady load
+    the same few threads serve and the ones a spike added sink to the bottom and age out.
+    """
+
+    def __init__(
+        self,
+        keep_idle: int = 64,
+        idle_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.keep_idle = keep_idle
-        self._idle: list[ThreadPoolExecutor] = []
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+        self._idle: list[tuple[ThreadPoolExecutor, float]] = []  # (executor, idle since)
+        # One app may serve two event loops in two threads (a notebook's kernel and a uvicorn
+        # thread): the stack is shared.
+        self._lock = threading.Lock()
 
     def borrow(self) -> ThreadPoolExecutor:
-        # pop() and append() are atomic, so this holds even if one app serves two event loops
-        # in two threads (a notebook's kernel and a uvicorn thread): no check-then-pop race.
-        try:
-            return self._idle.pop()
-        except IndexError:
-            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request")
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()[0]
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-request")
 
     def give_back(self, executor: ThreadPoolExecutor) -> None:
-        if len(self._idle) < self.keep_idle:
-            self._idle.append(executor)
-        else:
-            executor.shutdown(wait=False)  # its thread ends once its queued work is done
+        now = self._clock()
+        with self._lock:
+            kept = len(self._idle) < self.keep_idle
+            if kept:
+                self._idle.append((executor, now))
+            expired = self._take_idle_since(now - self.idle_seconds)
+        if not kept:
+            expired.append(executor)
+        for surplus in expired:
+            surplus.shutdown(wait=False)  # its thread ends once its queued cleanup is done
+
+    def trim(self) -> int:
+        """End the threads idle for ``idle_seconds`` or more; return how many are left idle."""
+        with self._lock:
+            expired = self._take_idle_since(self._clock() - self.idle_seconds)
+            left = len(self._idle)
+        for executor in expired:
+            executor.shutdown(wait=False)
+        return left
+
+    def close(self) -> None:
+        """End every idle thread, after its queued work (at shutdown)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for executor, _ in idle:
+            executor.shutdown(wait=True)
+
+    def idle_count(self) -> int:
+        return len(self._idle)
+
+    def _take_idle_since(self, cutoff: float) -> list[ThreadPoolExecutor]:
+        """Remove and return the executors returned at ``cutoff`` or before (the bottom of the
+        stack: it is ordered by the time each was returned)."""
+        count = 0
+        while count < len(self._idle) and self._idle[count][1] <= cutoff:
+            count += 1
+        expired = [executor for executor, _ in self._idle[:count]]
+        del self._idle[:count]
+        return expired
+
+
+# --- def dependencies: on the request's thread ---------------------------------------------
+
+# The scope of the request (or websocket session) being served in this context, set by the
+# middleware: which route it reached tells whether its dependencies need moving.
+_serving: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("serving", default=None)
+
+
+def _is_async_callable(call: Any) -> bool:
+    """What FastAPI awaits on the event loop rather than sends to AnyIO's threads."""
+    for candidate in (call, inspect.unwrap(call), getattr(call, "__call__", None)):  # noqa: B004
+        if inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate):
+            return True
+    return False
+
+
+_moved: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def on_request_thread(call: Any) -> Any:
+    """``call`` as FastAPI should run it: async callables unchanged; a ``def`` (or a class) as
+    an ``async def`` that runs it on the request's thread; a ``def`` generator as an async
+    generator whose setup and teardown both run there.
+
+    The wrapper keeps ``call``'s signature (``__wrapped__``), so FastAPI resolves its parameters
+    and sub-dependencies exactly as for ``call``. Wrappers are reused, one per callable.
+    """
+    if _is_async_callable(call):
+        return call
+    try:
+        return _moved[call]
+    except (KeyError, TypeError):  # not made yet, or a callable that takes no weak reference
+        pass
+    in_thread = functools.partial(sync_to_async, thread_sensitive=True)
+    if inspect.isgeneratorfunction(call):
+
+        @functools.wraps(call, updated=())
+        async def moved(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            manager = contextlib.contextmanager(call)(*args, **kwargs)
+            value = await in_thread(manager.__enter__)()
+            try:
+                yield value
+            except BaseException as error:
+                if not await in_thread(manager.__exit__)(type(error), error, error.__traceback__):
+                    raise
+            else:
+                await in_thread(manager.__exit__)(None, None, None)
+
+    else:
+
+        @functools.wraps(call, updated=())
+        async def moved(*args: Any, **kwargs: Any) -> Any:
+            return await in_thread(call)(*args, **kwargs)
+
+    with contextlib.suppress(TypeError):
+        _moved[call] = moved
+    return moved
+
+
+_DEF_DEPENDENCY_FLAG = "_django_has_def_dependency"
+
+
+def _has_def_dependency(owner: Any) -> bool:
+    """Does ``owner`` depend on a ``def`` anywhere? ``owner`` is a route (``APIRoute``,
+    ``APIWebSocketRoute``), or an app, for what was given to ``FastAPI(dependencies=...)``.
+    Worked out once and kept on the object (routes are not hashable)."""
+    found = getattr(owner, _DEF_DEPENDENCY_FLAG, None)
+    if found is not None:
+        return found
+    if hasattr(owner, "dependant"):
+        pending = list(owner.dependant.dependencies)
+    else:
+        app_level = getattr(getattr(owner, "router", None), "dependencies", [])
+        pending = [
+            get_dependant(path="", call=depends.dependency)
+            for depends in app_level
+            if depends.dependency is not None
+        ]
+    found = False
+    while pending and not found:
+        dependant = pending.pop()
+        found = dependant.call is not None and not _is_async_callable(dependant.call)
+        pending += dependant.dependencies
+    if owner is not None:
+        setattr(owner, _DEF_DEPENDENCY_FLAG, found)
+    return found
+
+
+class DependenciesOnRequestThread(dict[Any, Any]):
+    """``app.dependency_overrides``, still a dict of overrides, that also moves ``def``
+    dependencies onto the request's thread.
+
+    FastAPI asks an app's ``dependency_overrides`` for every dependency it resolves, when the
+    dict is not empty: ``overrides.get(dependency, dependency)``, and it runs whatever it gets
+    (an override, or the dependency itself). It is the one place, without touching FastAPI's
+    internals, where every dependency of every route passes, at any depth, before it runs. So
+    the middleware puts this dict in place of the app's (same items), and this dict answers
+    with :func:`on_request_thread` of what a plain dict would answer. Setting, deleting,
+    clearing or replacing overrides works as FastAPI documents; a replaced dict is wrapped
+    again on the next request. (A reference to the app's dict taken before its first request
+    or lifespan is to the old dict: read ``app.dependency_overrides`` when you use it.)
+
+    It claims to be non-empty only for a request whose route has a ``def`` dependency (or when
+    real overrides are set): for other requests FastAPI takes its usual fast path, since going
+    through overrides costs FastAPI a signature analysis per dependency per request.
+    """
+
+    def __bool__(self) -> bool:
+        if dict.__len__(self):
+            return True
+        scope = _serving.get()
+        return scope is not None and (
+            _has_def_dependency(scope.get("route")) or _has_def_dependency(scope.get("app"))
+        )
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key, default)
+        if _serving.get() is None or not callable(value):
+            return value  # asked outside a request: a plain dict's answer
+        return on_request_thread(value)
+
+
+def _install_dependency_mover(app: Any) -> None:
+    overrides = getattr(app, "dependency_overrides", None)
+    if type(overrides) is dict:
+        app.dependency_overrides = DependenciesOnRequestThread(overrides)
+
+
+# --- The middleware ---------------------------------------------------------------------------
 
 
 class DjangoDatabaseMiddleware:
-    """Pure ASGI middleware: one ``ThreadSensitiveContext`` (one thread) per HTTP request,
-    connections of the request's thread closed when the response is finished (even if the
-    endpoint raised)."""
+    """Pure ASGI middleware: one ``ThreadSensitiveContext`` (one thread) per HTTP request and
+    per websocket session, with the connections of that thread closed when it is over (even if
+    the endpoint raised); ``def`` dependencies moved onto that thread; on the lifespan scope,
+    the database check at startup and closing the pools at shutdown (:mod:`app.startup`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, threads: RequestThreads | None = None) -> None:
         self.app = app
-        self.threads = RequestThreads()
+        self.threads = threads if threads is not None else RequestThreads()
+        self._trim_loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] in {"http", "websocket"}:
+            await self._serve(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            if "app" in scope:
+                _install_dependency_mover(scope["app"])
+            await startup.serve_lifespan(
+                self.app,
+                scope,
+                receive,
+                send,
+                startup_problem=startup.unreachable_database_message,
+                before_pools_close=self._end_idle_threads,
+            )
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "app" in scope:
+            _install_dependency_mover(scope["app"])
         executor = self.threads.borrow()
+        token = _serving.set(scope)
         try:
             async with ThreadSensitiveContext(executor=executor):
                 await self.app(scope, receive, send)
         finally:
+            _serving.reset(token)
             # Queued on the thread that ran this request's queries, and not awaited: the
             # response is already sent, and the thread runs the cleanup before any work of the
             # next request that borrows it (one thread, first in first out). Awaiting it would
-            # only wake the event loop once more per request, about 10% of a request's CPU on
-            # PostgreSQL (bench/README.md).
+            # wake the event loop once more per request for nothing.
             executor.submit(_end_request).add_done_callback(_log_cleanup_failure)
             self.threads.give_back(executor)
+            self._schedule_trim()
+
+    def _schedule_trim(self) -> None:
+        """Trim idle threads ``idle_seconds`` from now, once at a time, while any are idle, so
+        they are ended even if no request comes after a spike."""
+        if self._trim_loop is not None and not self._trim_loop.is_closed():
+            return
+        self._trim_loop = asyncio.get_running_loop()
+        self._trim_loop.call_later(self.threads.idle_seconds, self._trim)
+
+    def _trim(self) -> None:
+        self._trim_loop = None
+        if self.threads.trim():
+            self._schedule_trim()
+
+    async def _end_idle_threads(self) -> None:
+        await sync_to_async(self.threads.close, thread_sensitive=False)()
 
 
-def run_in_request_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a sync endpoint so it runs on the request's ORM thread (see module docstring).
+# --- DjangoRoute: def endpoints, their responses, background tasks --------------------------
 
-    ``functools.wraps`` keeps the signature visible to FastAPI, so parameters and dependencies
-    are resolved exactly as for the original function.
-    """
-
-    @functools.wraps(endpoint)
-    async def call_in_request_thread(*args: Any, **kwargs: Any) -> Any:
-        return await sync_to_async(endpoint, thread_sensitive=True)(*args, **kwargs)
-
-    return call_in_request_thread
+_TASKS_PARAMETER = "django_background_tasks__"
 
 
 class DjangoRoute(APIRoute):
-    """``APIRouter(route_class=DjangoRoute)``: sync endpoints run where their connections are
-    cleaned up. Async endpoints are left exactly as they are."""
+    """``APIRouter(route_class=DjangoRoute)``: a ``def`` endpoint runs on the request's thread
+    and its response model is validated there (reading a lazy relation works, as on plain
+    FastAPI); ``def`` background tasks run there after the response, before the cleanup. An
+    ``async def`` endpoint runs as before, on the event loop.
+
+    A ``def`` generator endpoint (a streamed response) is refused: FastAPI iterates it on
+    AnyIO's threads after the endpoint returned, where nothing can hand its connection back.
+    """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if not inspect.iscoroutinefunction(endpoint):
-            endpoint = run_in_request_thread(endpoint)
+        endpoint = getattr(endpoint, "__django_endpoint__", endpoint)  # included twice
+        if inspect.isgeneratorfunction(endpoint):
+            raise TypeError(
+                f"{endpoint.__qualname__} is a def generator endpoint, which FastAPI iterates "
+                "on AnyIO's threads outside the request's boundary: make it an async def "
+                "generator (async for over the queryset)."
+            )
+        if not inspect.isasyncgenfunction(endpoint):
+            endpoint = _endpoint_on_request_thread(endpoint, self)
         super().__init__(path, endpoint, **kwargs)
+
+
+def _endpoint_on_request_thread(endpoint: Callable[..., Any], route: APIRoute) -> Any:
+    signature = inspect.signature(endpoint)
+    typed = get_typed_signature(endpoint)
+    tasks_parameter = next(
+        (
+            name
+            for name, parameter in typed.parameters.items()
+            if inspect.isclass(parameter.annotation)
+            and issubclass(parameter.annotation, StarletteBackgroundTasks)
+        ),
+        None,
+    )
+    parameters = list(signature.parameters.values())
+    if tasks_parameter is None:
+        # FastAPI hands the request's BackgroundTasks to whoever asks: ask, to move its tasks.
+        tasks_parameter = _TASKS_PARAMETER
+        hidden = inspect.Parameter(
+            _TASKS_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=BackgroundTasks
+        )
+        position = len(parameters)
+        if parameters and parameters[-1].kind is inspect.Parameter.VAR_KEYWORD:
+            position -= 1
+        parameters.insert(position, hidden)
+    is_async = inspect.iscoroutinefunction(endpoint)
+
+    def run_and_validate(*args: Any, **kwargs: Any) -> Any:
+        return _validated(endpoint(*args, **kwargs), route)
+
+    @functools.wraps(endpoint, updated=())
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        tasks = kwargs[tasks_parameter]
+        if tasks_parameter == _TASKS_PARAMETER:
+            del kwargs[tasks_parameter]
+        if is_async:
+            result = await endpoint(*args, **kwargs)
+        else:
+            result = await sync_to_async(run_and_validate, thread_sensitive=True)(*args, **kwargs)
+        _move_background_tasks(tasks)
+        if isinstance(result, Response) and result.background is not None:
+            result.background = _background_on_request_thread(result.background)
+        return result
+
+    call.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    call.__django_endpoint__ = endpoint  # type: ignore[attr-defined]
+    return call
+
+
+def _validated(result: Any, route: APIRoute) -> Any:
+    """``result`` validated by the route's response model, on this (the request's) thread, as
+    FastAPI does for a ``def`` endpoint (on a worker thread, where the ORM may be touched).
+    FastAPI validates it again on the event loop, but then it is a Pydantic value that reads no
+    relation. A result that fails is returned as it is, for FastAPI to report as usual."""
+    field = route.response_field
+    if field is None or isinstance(result, Response):
+        return result
+    value, errors = field.validate(result, {}, loc=("response",))
+    return result if errors else value
+
+
+def _background_on_request_thread(background: BackgroundTask) -> BackgroundTask:
+    if isinstance(background, StarletteBackgroundTasks):
+        _move_background_tasks(background)
+        return background
+    if background.is_async:
+        return background
+    return BackgroundTask(on_request_thread(background.func), *background.args, **background.kwargs)
+
+
+def _move_background_tasks(tasks: StarletteBackgroundTasks) -> None:
+    """Make every ``def`` task of ``tasks`` run on the request's thread: Starlette runs them
+    after the response is sent but still inside the middleware's boundary, so their
+    connections are closed by the request's cleanup."""
+    tasks.tasks[:] = [_background_on_request_thread(task) for task in tasks.tasks]
+
+
+# --- Work that outlives a request ------------------------------------------------------------
+
+
+def database_boundary(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A boundary of its own for work that is not a request: ``@database_boundary``.
+
+    - On an ``async def`` (a task a request spawns with ``asyncio.create_task``, a scheduled
+      coroutine): it runs with a thread of its own for its ORM calls, and that thread's
+      connections are closed when it ends. A task that outlives its request cannot use the
+      request's thread: asgiref refuses calls into a context that has exited.
+    - On a ``def`` (a function a job runner calls on its worker threads): the calling thread's
+      connections are closed when it returns or raises, as Celery's Django integration does
+      around every task. Runners without such an integration (RQ, Dramatiq, a
+      ``ThreadPoolExecutor``) leave the connection open in the worker thread otherwise.
+    """
+    if inspect.iscoroutinefunction(function):
+
+        @functools.wraps(function)
+        async def run_with_own_thread(*args: Any, **kwargs: Any) -> Any:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-job")
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    return await function(*args, **kwargs)
+            finally:
+                await asyncio.wrap_future(executor.submit(_end_request))
+                executor.shutdown(wait=False)
+
+        return run_with_own_thread
+
+    @functools.wraps(function)
+    def run_then_close(*args: Any, **kwargs: Any) -> Any:
+        with _closing_connections():
+            return function(*args, **kwargs)
+
+    return run_then_close
+
+
+@contextlib.contextmanager
+def _closing_connections() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        _end_request()

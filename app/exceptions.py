@@ -1,8 +1,11 @@
 """What can go wrong in the domain, in words the services understand.
 
-Services and repositories raise these; ``app.errors`` turns them into HTTP responses. Keeping
-them free of FastAPI is what lets a service be unit-tested without a web framework.
+Services and repositories raise these; ``app/errors.py`` decides how each answers over HTTP (one
+handler per status). Keeping them free of FastAPI is what lets a service be unit-tested without a
+web framework.
 """
+
+from django.core.exceptions import ObjectDoesNotExist
 
 
 class BooksAppError(Exception):
@@ -13,11 +16,16 @@ class BooksAppError(Exception):
         self.message = message
 
 
-class NotFound(BooksAppError):
-    """The row asked for does not exist (HTTP 404)."""
+class NotFound(BooksAppError, ObjectDoesNotExist):
+    """The row asked for does not exist (HTTP 404).
+
+    A kind of Django's ``ObjectDoesNotExist``, so a repository's ``NotFound`` and a
+    ``Model.DoesNotExist`` that code lets propagate take the same road to the same 404.
+    """
 
     def __init__(self, kind: str, identifier: object) -> None:
-        super().__init__(f"{kind} {identifier} not found")
+        what = kind if identifier is None else f"{kind} {identifier}"
+        super().__init__(f"{what} not found")
 
 
 class Conflict(BooksAppError):

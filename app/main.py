@@ -4,9 +4,6 @@ One process serves the FastAPI routes under /v0, Django's admin under /admin and
 static files under /static, all on one settings module and one database.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from django.core.exceptions import ImproperlyConfigured
 from fastapi import FastAPI
 
@@ -24,25 +21,12 @@ TAGS = [
 ]
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    from django.db import connections
-
-    # Close psycopg pools (if any) so a reload or shutdown leaves no server connections behind.
-    for connection in connections.all(initialized_only=True):
-        close_pool = getattr(connection, "close_pool", None)
-        if close_pool is not None:
-            close_pool()
-
-
 def create_app() -> FastAPI:
     """Assemble the app: Django first, then routers, error handlers, admin, middleware."""
     setup_django()
     # Imported only now: these modules import Django models, which need the app registry.
     from django.conf import settings
     from django.core.asgi import get_asgi_application
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.staticfiles import StaticFiles
 
     from app.authors.routes import router as authors_router
@@ -50,14 +34,13 @@ def create_app() -> FastAPI:
     from app.db import DjangoDatabaseMiddleware
     from app.errors import install_error_handlers
     from app.health import router as health_router
-    from app.startup import DatabaseStartupCheck
+    from app.security import AllowedHostsMiddleware, SecurityHeadersMiddleware
 
     app = FastAPI(
         title="Books App",
         version="0.1",
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        lifespan=lifespan,
     )
     app.include_router(books_router)
     app.include_router(authors_router)
@@ -69,25 +52,14 @@ def create_app() -> FastAPI:
     app.mount(settings.STATIC_URL.rstrip("/"), static, name="static")
     app.mount(settings.ADMIN_PATH, get_asgi_application(), name="admin")
 
+    # The request boundary (app/db.py); on the lifespan it also refuses to start, in one
+    # line, when DATABASE_URL is unreachable, and closes the pools at shutdown (app/startup.py).
     app.add_middleware(DjangoDatabaseMiddleware)
-    # Lifespan only: an unreachable DATABASE_URL stops the server at startup, in one line.
-    app.add_middleware(DatabaseStartupCheck)
+    # Django's HTTPS redirect, HSTS, nosniff and frame policy for the API too (app/security.py).
+    app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it runs first: Django's ALLOWED_HOSTS, enforced for the API too.
-    app.add_middleware(
-        TrustedHostMiddleware, allowed_hosts=_starlette_hosts(settings.ALLOWED_HOSTS)
-    )
+    app.add_middleware(AllowedHostsMiddleware)
     return app
-
-
-def _starlette_hosts(django_hosts: list[str]) -> list[str]:
-    """Django writes a subdomain wildcard as ".example.com", Starlette as "*.example.com"."""
-    hosts: list[str] = []
-    for host in django_hosts:
-        if host.startswith("."):
-            hosts += [host[1:], f"*{host}"]
-        else:
-            hosts.append(host)
-    return hosts
 
 
 try:

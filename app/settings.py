@@ -1,7 +1,8 @@
 """Django settings, read from the environment (see README "Configuration").
 
-Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, OPEN_LIBRARY_URL and the DB_POOL_*
-knobs. Every default is safe for the workshop laptop; production must set SECRET_KEY and DEBUG=0.
+Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, OPEN_LIBRARY_URL, the DB_POOL_* knobs,
+SECURE_SSL_REDIRECT and SECURE_HSTS_SECONDS; FORWARDED_ALLOW_IPS is read by uvicorn (see below).
+Every default is safe for the workshop laptop; production must set SECRET_KEY and DEBUG=0.
 """
 
 import os
@@ -84,10 +85,19 @@ USE_TZ = True
 OPEN_LIBRARY_URL = os.environ.get("OPEN_LIBRARY_URL", "https://openlibrary.org")
 OPEN_LIBRARY_TIMEOUT = env_float("OPEN_LIBRARY_TIMEOUT", 5.0)
 
-# Production hardening: on whenever DEBUG is off, each can be turned off for a TLS-terminating proxy.
+# The container's own health check (Dockerfile HEALTHCHECK) asks for this path over plain HTTP
+# with Host 127.0.0.1: it is exempt from ALLOWED_HOSTS and from the HTTPS redirect (app/security.py).
+HEALTH_CHECK_PATH = "/healthz"
+SECURE_REDIRECT_EXEMPT = [rf"^{HEALTH_CHECK_PATH.lstrip('/')}$"]
+
+# Production hardening: on whenever DEBUG is off, for the admin (Django's middleware) AND the API
+# (app/security.py applies these same settings to every response): one place decides.
+# Over HTTPS or not is the request's scheme as the server sets it: behind a TLS proxy, uvicorn's
+# --proxy-headers believes X-Forwarded-Proto only from the addresses in FORWARDED_ALLOW_IPS
+# (default 127.0.0.1,::1; set it to your proxy's address, never "*" unless only the proxy can
+# reach the app). SECURE_PROXY_SSL_HEADER stays unset: it would believe that header from anyone.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
 
 from app.authors.dependencies import get_author_service
 from app.authors.schemas import CreateAuthorRequest, ReadAuthorSchema, UpdateAuthorRequest
@@ -18,6 +18,12 @@ AuthorId = Annotated[int, Path(gt=0, le=MAX_DATABASE_ID, description="The author
 Skip = Annotated[int, Query(ge=0, le=1_000_000, description="How many authors to skip")]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many authors to return")]
 
+# Swagger's "Try it out" sends this example: it must succeed on the seeded database.
+NEW_AUTHOR_EXAMPLE = {
+    "name": "Thomas Mann",
+    "bio": "German novelist; Nobel Prize in Literature, 1929.",
+}
+
 
 @router.get("/", description="List authors, oldest first, a page at a time.")
 async def list_authors(
@@ -29,22 +35,34 @@ async def list_authors(
 @router.post(
     "/",
     status_code=status.HTTP_201_CREATED,
-    description="Create an author. `bio` is optional.",
+    description="Create an author. `bio` is optional; names need not be unique, so the example "
+    "succeeds every time it runs.",
     responses=error_responses(400),
 )
 async def create_author(
-    request: CreateAuthorRequest, service: AuthorServiceDep
+    request: Annotated[
+        CreateAuthorRequest,
+        Body(
+            openapi_examples={
+                "new_author": {
+                    "summary": "An author with a short bio",
+                    "value": NEW_AUTHOR_EXAMPLE,
+                }
+            }
+        ),
+    ],
+    service: AuthorServiceDep,
 ) -> ReadAuthorSchema:
     return await service.create_author(request)
 
 
-@router.get("/{author_id}", description="One author by id.", responses=error_responses(404))
+@router.get("/{author_id:int}", description="One author by id.", responses=error_responses(404))
 async def get_author(author_id: AuthorId, service: AuthorServiceDep) -> ReadAuthorSchema:
     return await service.get_author_by_id(author_id)
 
 
 @router.patch(
-    "/{author_id}",
+    "/{author_id:int}",
     description="Change some of an author's fields; the others stay as they are.",
     responses=error_responses(400, 404),
 )
@@ -55,8 +73,9 @@ async def update_author(
 
 
 @router.delete(
-    "/{author_id}",
+    "/{author_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,  # no body, so no content-type (JSONResponse would claim JSON)
     description="Delete an author. Refused with 409 while the author still has books.",
     responses=error_responses(404, 409),
 )

@@ -4,11 +4,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.fields import NO_NUL_PATTERN, DatabaseId
+from app.fields import NO_NUL_PATTERN, NOT_BLANK_PATTERN, DatabaseId
 
 AuthorName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL_PATTERN),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK_PATTERN
+    ),
 ]
 AuthorBio = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL_PATTERN)]
 

@@ -5,18 +5,26 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.books.isbn import normalize_isbn
-from app.fields import NO_NUL_PATTERN, DatabaseId, IsoDate
+from app.books.isbn import ISBN_PATTERN, STORED_ISBN_PATTERN, normalize_isbn
+from app.fields import NOT_BLANK_PATTERN, DatabaseId, IsoDate
 
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_NUL_PATTERN),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=300, pattern=NOT_BLANK_PATTERN
+    ),
 ]
+# Checked by normalize_isbn (its error message names the rule); the same ISBN_PATTERN is written
+# into the OpenAPI schema, so clients and fuzzers that follow the schema send only valid ISBNs.
 Isbn = Annotated[
     str,
     StringConstraints(max_length=32),
     AfterValidator(normalize_isbn),
-    Field(examples=["978-0-553-20884-9"]),
+    Field(
+        description="10 or 13 digits 0-9 (an ISBN-10 may end in X), hyphens and spaces allowed",
+        examples=["978-0-06-093191-9"],
+        json_schema_extra={"pattern": ISBN_PATTERN},
+    ),
 ]
 
 
@@ -49,5 +57,12 @@ class ReadBookSchema(BaseModel):
     id: DatabaseId
     title: str
     author_id: DatabaseId
-    isbn: str
+    isbn: Annotated[
+        str,
+        Field(
+            description="As stored: 13 ASCII digits, or 10 ASCII characters (9 digits and a "
+            "digit or X); no hyphens or spaces",
+            pattern=STORED_ISBN_PATTERN,
+        ),
+    ]
     publication_date: date

@@ -1,7 +1,8 @@
 """Django's SQLite backend plus a connection pool, which Django has for PostgreSQL and Oracle only.
 
 Why: under ASGI, Django keeps a connection only for the length of a request (``CONN_MAX_AGE=0``;
-its docs call persistent connections unsupported there and point to the backend's pool). On
+its docs say persistent connections "should be disabled" there and point to the backend's pool:
+its handler runs each request on a new thread, and a connection belongs to its thread). On
 PostgreSQL, Django's psycopg pool makes that cheap. SQLite has no pool, so every request opened
 a connection and closed it again, and that costs more than the request's query: Django
 registers its SQL functions, runs its PRAGMAs, and SQLite reads the schema again on the first

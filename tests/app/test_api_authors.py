@@ -50,3 +50,15 @@ def test_list_pages(client):
         client.post("/v0/authors/", json={"name": name})
     assert [a["name"] for a in client.get("/v0/authors/?skip=1&limit=2").json()] == ["B", "C"]
     assert client.get("/v0/authors/?limit=500").status_code == 422
+
+
+def test_a_204_carries_no_content_type(client):
+    author = client.post("/v0/authors/", json={"name": "Rilke"}).json()
+    response = client.delete(f"/v0/authors/{author['id']}")
+    assert (response.status_code, response.content) == (204, b"")
+    assert "content-type" not in response.headers
+
+
+def test_a_405_lists_every_method_of_the_path(client):
+    response = client.put("/v0/authors/1", json={"name": "x"})
+    assert (response.status_code, response.headers["allow"]) == (405, "DELETE, GET, PATCH")

@@ -106,9 +106,43 @@ def test_missing_book_is_404_with_json_detail(client):
     assert (response.status_code, response.json()) == (404, {"detail": "Book 42 not found"})
 
 
-@pytest.mark.parametrize("book_id", ["0", "-1", "abc", str(2**64)])
+@pytest.mark.parametrize("book_id", ["0", str(2**64)])
 def test_impossible_ids_are_422(client, book_id):
     assert client.get(f"/v0/books/{book_id}").status_code == 422
+
+
+@pytest.mark.parametrize("book_id", ["-1", "abc"])
+def test_a_segment_that_is_no_number_names_no_book_route(client, book_id):
+    """`{book_id:int}` matches digits only, so `/v0/books/import` is never read as a book id."""
+    assert client.get(f"/v0/books/{book_id}").json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE", "PUT"])
+def test_other_methods_on_import_are_405_not_a_book_id_422(client, method):
+    response = client.request(method, "/v0/books/import", json={"title": "x"})
+    assert (response.status_code, response.headers["allow"]) == (405, "POST")
+    assert response.json() == {"detail": "Method Not Allowed"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/v0/books/1", "DELETE, GET, PATCH"),
+        ("POST", "/v0/books/1", "DELETE, GET, PATCH"),
+        ("PUT", "/v0/books/", "GET, POST"),
+        ("DELETE", "/v0/books/", "GET, POST"),
+    ],
+)
+def test_a_405_lists_every_method_of_the_path(client, method, path, allow):
+    response = client.request(method, path)
+    assert (response.status_code, response.headers["allow"]) == (405, allow)
+
+
+def test_a_204_carries_no_content_type(client, seeded):
+    response = client.delete("/v0/books/1")
+    assert (response.status_code, response.content) == (204, b"")
+    assert "content-type" not in response.headers
+    assert "content-length" not in response.headers
 
 
 def test_patch_changes_only_the_fields_sent(client, seeded):

@@ -55,7 +55,8 @@ def test_a_body_that_is_not_utf8_is_a_documented_400(client: TestClient) -> None
 def test_ids_beyond_64_bits_are_a_422_not_an_overflow(
     client: TestClient, author_id: int, value: int
 ) -> None:
-    assert client.get(f"/v0/books/{value}").status_code == 422
+    # A negative path segment matches no `{book_id:int}` route at all: 404, never an overflow.
+    assert client.get(f"/v0/books/{value}").status_code == (422 if value > 0 else 404)
     assert client.get(f"/v0/authors/?skip={value}").status_code == 422
     assert client.get(f"/v0/books/?author_id={value}").status_code == 422
     body = {

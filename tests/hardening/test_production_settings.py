@@ -1,5 +1,6 @@
-"""Production settings: Django's deploy checklist passes, hosts are enforced, the admin is
-locked, and no secret sits in the repository.
+"""Production settings: Django's deploy checklist passes, hosts are enforced, the API and the
+admin get the same HTTPS protections from one decision, the admin is locked, and no secret sits
+in the repository.
 
 ``check --deploy`` and the DEBUG=0 server run in child processes: settings are read once per
 process, and the test process runs with the workshop's DEBUG=1 defaults.
@@ -65,14 +66,82 @@ def get(server: LiveServer, path: str, host: str, **headers: str) -> httpx2.Resp
     )
 
 
-@pytest.mark.parametrize("path", ["/v0/books/", "/healthz", "/admin/", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/v0/books/", "/admin/", "/admin/login/"])
 def test_allowed_hosts_is_enforced_for_api_and_admin(
     production_server: LiveServer, path: str
 ) -> None:
     refused = get(production_server, path, "attacker.example.net", **{"x-forwarded-proto": "https"})
     assert refused.status_code == 400
+    # JSON like every other error, for the admin's paths too: the check runs before routing.
+    assert refused.json() == {"detail": "Invalid host header: add it to ALLOWED_HOSTS"}
     allowed = get(production_server, path, PRODUCTION_HOST, **{"x-forwarded-proto": "https"})
     assert allowed.status_code in (200, 302)
+
+
+def test_healthz_answers_the_containers_own_plain_http_check(production_server: LiveServer) -> None:
+    """The Dockerfile's HEALTHCHECK: plain HTTP, Host 127.0.0.1, not in ALLOWED_HOSTS."""
+    response = get(
+        production_server, "/healthz", production_server.base_url.removeprefix("http://")
+    )
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
+
+
+# What DEBUG=0 promises for a request that came over HTTPS, whichever half answers it.
+SECURITY_HEADERS = {
+    "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+
+
+@pytest.mark.parametrize("path", ["/v0/books/", "/v0/authors/1", "/healthz", "/admin/login/"])
+def test_api_and_admin_send_the_same_security_headers_behind_a_tls_proxy(
+    production_server: LiveServer, path: str
+) -> None:
+    response = get(production_server, path, PRODUCTION_HOST, **{"x-forwarded-proto": "https"})
+    sent = {name: response.headers.get(name) for name in SECURITY_HEADERS}
+    print(f"\n  {path} -> {response.status_code} {sent}")
+    assert sent == SECURITY_HEADERS
+
+
+@pytest.mark.parametrize("path", ["/v0/books/?limit=5", "/admin/"])
+def test_plain_http_is_redirected_to_https_for_api_and_admin(
+    production_server: LiveServer, path: str
+) -> None:
+    plain = get(production_server, path, PRODUCTION_HOST)
+    assert plain.status_code == 301
+    assert plain.headers["location"] == f"https://{PRODUCTION_HOST}{path}"
+    assert "strict-transport-security" not in plain.headers  # HSTS only over HTTPS
+
+
+@pytest.fixture(scope="module")
+def server_behind_an_untrusted_proxy(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """FORWARDED_ALLOW_IPS names another address, so our requests (from 127.0.0.1) are not the
+    proxy's. SECURE_SSL_REDIRECT=0 lets each half answer and show what it believed."""
+    env = production_env(
+        tmp_path_factory.mktemp("untrusted"),
+        FORWARDED_ALLOW_IPS="192.0.2.10",
+        SECURE_SSL_REDIRECT="0",
+    )
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    with live_server(env) as server:
+        yield server
+
+
+@pytest.mark.parametrize("path", ["/v0/books/", "/admin/login/"])
+def test_x_forwarded_proto_is_believed_only_from_forwarded_allow_ips(
+    server_behind_an_untrusted_proxy: LiveServer, path: str
+) -> None:
+    """One trust decision for both halves: a client that is not the proxy cannot claim HTTPS,
+    neither to the API nor to the admin (Django's SECURE_PROXY_SSL_HEADER would believe it)."""
+    forged = get(
+        server_behind_an_untrusted_proxy, path, PRODUCTION_HOST, **{"x-forwarded-proto": "https"}
+    )
+    assert forged.status_code == 200
+    assert "strict-transport-security" not in forged.headers
 
 
 def test_admin_needs_a_login_in_production(production_server: LiveServer) -> None:
