@@ -17,6 +17,10 @@ stored with Django's ORM, served by FastAPI, administered at [/admin](/admin/).
 TAGS = [
     {"name": "Books", "description": "Books, each written by one author, unique by ISBN."},
     {"name": "Authors", "description": "Authors; one who still has books cannot be deleted."},
+    {
+        "name": "Accounts",
+        "description": "The logged-in user (Django's session) and their reading list.",
+    },
     {"name": "Health", "description": "Liveness and database reachability."},
 ]
 
@@ -29,6 +33,7 @@ def create_app() -> FastAPI:
     from django.core.asgi import get_asgi_application
     from starlette.staticfiles import StaticFiles
 
+    from app.accounts.routes import router as accounts_router
     from app.authors.routes import router as authors_router
     from app.books.routes import router as books_router
     from app.db import DjangoDatabaseMiddleware
@@ -44,6 +49,7 @@ def create_app() -> FastAPI:
     )
     app.include_router(books_router)
     app.include_router(authors_router)
+    app.include_router(accounts_router)
     app.include_router(health_router)
     install_error_handlers(app)
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "app.authors",
     "app.books",
+    "app.accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,15 @@
 """Test support shared by the test suite, the notebooks and the grader.
 
-Why truncate instead of rolling back? pytest-django's ``db`` fixture wraps each test in a
-transaction on the *test's* thread. Requests sent through ``TestClient`` run on other threads,
-with other connections: on PostgreSQL they commit for real and the rollback never undoes them,
-so rows leak into the next test; on SQLite (IMMEDIATE transactions) the request waits for the
-test's write lock instead, then fails with "database is locked" (lesson 05 shows both). Emptying
-the tables after each test works whatever thread wrote them.
+Why truncate instead of rolling back? pytest-django's ``db`` fixture (and ``django_db`` marker)
+wraps each test in a transaction on the *test's* thread. This app runs each request's queries on a
+thread of its own (``app.db``'s middleware; ``TestClient`` runs the app on its own thread too), with
+another connection: on PostgreSQL the request commits for real and the rollback never undoes it, so
+rows leak into the next test; on SQLite (IMMEDIATE transactions) the request waits for the test's
+write lock instead, then fails with "database is locked" (lesson 05 shows both). pytest-django's
+own answer, ``django_db(transaction=True)``, works too, but flushes every table and re-creates
+content types and permissions after each test; emptying only the app's tables is cheaper, and
+works whatever thread wrote them. Tests must ask for the ``db`` fixture by name: the ``django_db``
+marker bypasses an override of it.
 """
 
 from django.db import connection

@@ -19,7 +19,7 @@ Write ``BookWithAuthorRepository`` with Django's async ORM so that:
 - listing runs a fixed number of queries however many books there are (no query per book).
 
 Hints (notebooks/03_sync_to_async_vs_aget.ipynb):
-- the section on the native async ORM (``aget``, ``async for``);
+- the section on the async ORM API (``aget``, ``async for``);
 - the section on lazy relations: the ``get_attribute_error`` / ``ResponseValidationError`` you
   see when ``book.author`` is read during serialisation, and ``select_related`` that fixes it.
 

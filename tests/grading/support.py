@@ -28,6 +28,7 @@ NOTEBOOKS = {
     "ex05_truncating_fixture": "notebooks/05_testing_with_a_database.ipynb",
     "ex06_mount_admin": "notebooks/06_admin_in_the_same_process.ipynb",
     "ex07_atomic_transfer": "notebooks/07_connections_and_transactions.ipynb",
+    "ex08_protect_a_route": "notebooks/10_users_across_the_boundary.ipynb",
 }
 EXERCISES = list(NOTEBOOKS)
 
