@@ -102,6 +102,7 @@ def _migrate_and_seed(books: int) -> str:
 
     from app.authors.models import Author
     from app.books.models import Book
+    from app.startup import close_database_pools
 
     migrate(seed=False)
     authors = Author.objects.bulk_create(
@@ -123,8 +124,8 @@ def _migrate_and_seed(books: int) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
-        connection.close_pool()  # type: ignore[attr-defined]  # not in django-stubs 5.2.9
     connection.close()
+    close_database_pools()
     return f"{connection.vendor} {version}"
 
 

@@ -23,15 +23,6 @@ def _database_url() -> str:
     return os.environ["DATABASE_URL"]
 
 
-def _close_django_pools() -> None:
-    from django.db import connections
-
-    for connection in connections.all(initialized_only=True):
-        close_pool = getattr(connection, "close_pool", None)
-        if close_pool is not None:
-            close_pool()
-
-
 def _app_async_orm() -> Any:
     from app.main import app
 
@@ -130,7 +121,9 @@ def main(argv: list[str] | None = None) -> None:
         timeout_graceful_shutdown=5,
     )
     if args.variant in POOLED_BY_DJANGO:  # the app's own lifespan closes its pool itself
-        _close_django_pools()
+        from app.startup import close_database_pools
+
+        close_database_pools()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 
 from workshop.paths import REPOSITORY_ROOT
-from workshop.requirements import read_pins
+from workshop.requirements import pinned_requirements
 
 REQUIREMENTS = REPOSITORY_ROOT / "requirements.txt"
 MINIMUM_PYTHON = (3, 11)
@@ -34,7 +34,7 @@ def check_python() -> str:
 
 
 def check_packages() -> str:
-    pins = {pin.distribution: pin.version for pin in read_pins(REQUIREMENTS)}
+    pins = pinned_requirements(REQUIREMENTS)
     wrong = []
     for name, pinned in pins.items():
         try:

@@ -10,12 +10,9 @@ from app.authors.schemas import CreateAuthorRequest, ReadAuthorSchema, UpdateAut
 class AuthorRecord(Protocol):
     """What the service reads of a stored author: a Django ``Author``, or a test's fake."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def bio(self) -> str: ...
+    id: int
+    name: str
+    bio: str
 
 
 class AuthorRepository(Protocol):

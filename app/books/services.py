@@ -13,16 +13,11 @@ from app.exceptions import Conflict, NotFound
 class BookRecord(Protocol):
     """What the service reads of a stored book: a Django ``Book``, or a test's fake."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def author_id(self) -> int: ...
-    @property
-    def isbn(self) -> str: ...
-    @property
-    def publication_date(self) -> date: ...
+    id: int
+    title: str
+    author_id: int
+    isbn: str
+    publication_date: date
 
 
 class BookRepository(Protocol):

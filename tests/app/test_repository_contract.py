@@ -58,13 +58,17 @@ async def test_a_created_author_reads_back(repositories: Repositories) -> None:
     assert (found.id, found.name, found.bio) == (created.id, "Hermann Hesse", "Poet")
 
 
-async def test_a_missing_author_is_not_found(repositories: Repositories) -> None:
-    with pytest.raises(NotFound, match=f"Author {NO_SUCH_ID} not found"):
-        await repositories.authors.get_by_id(NO_SUCH_ID)
+@pytest.mark.parametrize(("kind", "change"), [("Author", {"bio": "x"}), ("Book", {"title": "x"})])
+async def test_a_missing_row_is_not_found(
+    repositories: Repositories, kind: str, change: dict[str, str]
+) -> None:
+    repository = repositories.authors if kind == "Author" else repositories.books
+    with pytest.raises(NotFound, match=f"{kind} {NO_SUCH_ID} not found"):
+        await repository.get_by_id(NO_SUCH_ID)
     with pytest.raises(NotFound):
-        await repositories.authors.update(NO_SUCH_ID, {"bio": "x"})
+        await repository.update(NO_SUCH_ID, change)
     with pytest.raises(NotFound):
-        await repositories.authors.delete(NO_SUCH_ID)
+        await repository.delete(NO_SUCH_ID)
 
 
 async def test_authors_are_listed_oldest_first_a_page_at_a_time(
@@ -112,15 +116,6 @@ async def test_a_created_book_reads_back(repositories: Repositories) -> None:
     )
     assert await repositories.books.isbn_exists("9780060931919")
     assert not await repositories.books.isbn_exists("9780553208849")
-
-
-async def test_a_missing_book_is_not_found(repositories: Repositories) -> None:
-    with pytest.raises(NotFound, match=f"Book {NO_SUCH_ID} not found"):
-        await repositories.books.get_by_id(NO_SUCH_ID)
-    with pytest.raises(NotFound):
-        await repositories.books.update(NO_SUCH_ID, {"title": "x"})
-    with pytest.raises(NotFound):
-        await repositories.books.delete(NO_SUCH_ID)
 
 
 async def test_a_taken_isbn_is_a_conflict_on_create_and_update(

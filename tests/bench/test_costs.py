@@ -7,7 +7,7 @@ import json
 import uvloop
 
 from bench import eventloop
-from tests.bench.support import run_bench_module
+from tests.bench.commands import run_bench_module
 
 # The pieces notebook 08 reads by name (cells c009a and c009d): renaming one breaks the lesson.
 PIECES_THE_LESSON_READS = {

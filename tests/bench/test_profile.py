@@ -3,7 +3,7 @@ report, never the numbers: the ORM and the app's own code must be among what it 
 
 import re
 
-from tests.bench.support import run_bench_module
+from tests.bench.commands import run_bench_module
 
 
 def test_profile_reports_where_the_servers_cpu_goes(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.variants import VARIANT_NAMES
-from tests.bench.support import run_bench_module
+from tests.bench.commands import run_bench_module
 
 SMOKE_VARIANTS = ["app_async_orm", "no_db"]
 

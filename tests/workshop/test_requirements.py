@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from workshop.paths import REPOSITORY_ROOT
-from workshop.requirements import read_pins
+from workshop.requirements import pinned_requirements, read_pins
 from workshop.site.requirements import pins_table
 
 
@@ -25,18 +25,17 @@ def test_the_site_table_lists_every_pinned_package_including_the_apps():
     assert any(row.startswith("django==") for row in rows)
 
 
-def test_an_included_file_takes_the_section_its_include_stands_in(tmp_path):
+def test_an_included_file_takes_the_section_its_include_stands_in_and_is_read_once(tmp_path):
     (tmp_path / "requirements-app.txt").write_text("django==5.2.1  # LTS\n")
     (tmp_path / "requirements.txt").write_text(
         "# --- The App ---\n-r requirements-app.txt\nuvicorn[standard]==0.5\n\n"
         "# --- Site ---\nmkdocs==1.6.1\n--requirement=requirements-app.txt\n-e .\n"
     )
     pins = read_pins(tmp_path / "requirements.txt")
-    assert [(p.section, p.name, p.version, p.note) for p in pins] == [
-        ("The App", "django", "5.2.1", "LTS"),
-        ("The App", "uvicorn[standard]", "0.5", ""),
-        ("Site", "mkdocs", "1.6.1", ""),
-        ("Site", "django", "5.2.1", "LTS"),
+    assert [(p.section, p.name, p.version, p.note, p.file) for p in pins] == [
+        ("The App", "django", "5.2.1", "LTS", "requirements-app.txt"),
+        ("The App", "uvicorn[standard]", "0.5", "", "requirements.txt"),
+        ("Site", "mkdocs", "1.6.1", "", "requirements.txt"),
     ]
 
 
@@ -50,3 +49,4 @@ def test_the_distribution_name_drops_extras_and_markers_are_not_part_of_the_vers
     (tmp_path / "r.txt").write_text('psycopg[binary,pool]==3.3.9 ; python_version >= "3.11"\n')
     (pin,) = read_pins(tmp_path / "r.txt")
     assert (pin.name, pin.distribution, pin.version) == ("psycopg[binary,pool]", "psycopg", "3.3.9")
+    assert pinned_requirements(tmp_path / "r.txt") == {"psycopg": "3.3.9"}

@@ -3,22 +3,15 @@ the SQLite default (whatever DATABASE_URL the suite runs with), with a time limi
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import run_python
+
+BENCH_COMMAND_SECONDS = 180
 
 
 def run_bench_module(module: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     """``python -m <module> <arguments>``; fails the test with its output unless it exits 0."""
-    completed = subprocess.run(
-        [sys.executable, "-m", module, *arguments],
-        cwd=REPOSITORY_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
-    )
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    completed = run_python("-m", module, *arguments, env=env, timeout=BENCH_COMMAND_SECONDS)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed
