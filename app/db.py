@@ -51,9 +51,9 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.db import close_old_connections, reset_queries
@@ -179,6 +179,15 @@ def _is_async_callable(call: Any) -> bool:
 _moved: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_thread(function: Callable[_P, _R]) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    """``function`` as a coroutine function run on the request's thread (thread-sensitive)."""
+    return sync_to_async(function, thread_sensitive=True)
+
+
 def on_request_thread(call: Any) -> Any:
     """``call`` as FastAPI should run it: async callables unchanged; a ``def`` (or a class) as
     an ``async def`` that runs it on the request's thread; a ``def`` generator as an async
@@ -193,7 +202,6 @@ def on_request_thread(call: Any) -> Any:
         return _moved[call]
     except (KeyError, TypeError):  # not made yet, or a callable that takes no weak reference
         pass
-    in_thread = functools.partial(sync_to_async, thread_sensitive=True)
     if inspect.isgeneratorfunction(call):
 
         @functools.wraps(call, updated=())

@@ -56,7 +56,9 @@ def create_app() -> FastAPI:
     # The admin's CSS and JS, served from Django's package whether DEBUG is on or off.
     static = StaticFiles(packages=[("django.contrib.admin", "static")])
     app.mount(settings.STATIC_URL.rstrip("/"), static, name="static")
-    app.mount(settings.ADMIN_PATH, get_asgi_application(), name="admin")
+    # django-stubs type ASGIHandler's scope as dict where Starlette asks for a MutableMapping.
+    admin = get_asgi_application()
+    app.mount(settings.ADMIN_PATH, admin, name="admin")  # type: ignore[arg-type]
 
     app.add_middleware(DjangoDatabaseMiddleware)  # the request boundary, and the lifespan
     # Django's HTTPS redirect, HSTS, nosniff and frame policy for the API too (app/security.py).

@@ -37,10 +37,10 @@ def use_lesson_database(name: str) -> str:
         os.environ["DATABASE_URL"] = recreate_database(server_url, database)
     else:
         LESSON_DATABASES.mkdir(parents=True, exist_ok=True)
-        database = LESSON_DATABASES / f"{name}.sqlite3"
+        database_file = LESSON_DATABASES / f"{name}.sqlite3"
         for leftover in LESSON_DATABASES.glob(f"{name}.sqlite3*"):
             leftover.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+        os.environ["DATABASE_URL"] = f"sqlite:///{database_file}"
     setup_django()
     # Jupyter's main thread runs an event loop, where Django refuses synchronous ORM calls
     # (SynchronousOnlyOperation): migrate and seed on a thread of their own.

@@ -30,4 +30,5 @@ async def user_from_session(session_key: str | None) -> AbstractBaseUser | Anony
         return AnonymousUser()
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     # aget_user reads only `request.session`: no need to build a Django HttpRequest.
-    return await aget_user(SimpleNamespace(session=store))
+    # aget_user is typed for an HttpRequest; it reads nothing but `.session`.
+    return await aget_user(SimpleNamespace(session=store))  # type: ignore[arg-type]

@@ -84,7 +84,9 @@ def require_permission(permission: str) -> Callable[..., Awaitable[AbstractBaseU
     Django's permissions, as the admin grants them), else 403. Superusers hold every one."""
 
     async def user_with_permission(user: CurrentUser) -> AbstractBaseUser:
-        if not await user.ahas_perm(permission):
+        # django-stubs keep ahas_perm on PermissionsMixin; every user model the admin logs in
+        # (Django's User and AbstractUser subclasses) has it.
+        if not await user.ahas_perm(permission):  # type: ignore[attr-defined]
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail=f"You need the permission {permission!r}"
             )
