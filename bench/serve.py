@@ -44,6 +44,21 @@ def _app_async_orm() -> Any:
     return app
 
 
+ADMISSION_LIMIT = 4  # app_async_orm_fifo4
+
+
+def _app_with_admission() -> Any:
+    """The app, its ``DjangoDatabaseMiddleware`` given a ``RequestAdmission``: the switch a
+    deployment would flip in ``app.main``, flipped here before the first request builds the
+    middleware stack, so the app's code is otherwise the same."""
+    from app.db import DjangoDatabaseMiddleware, RequestAdmission
+    from app.main import app
+
+    (middleware,) = [m for m in app.user_middleware if m.cls is DjangoDatabaseMiddleware]
+    middleware.kwargs["admission"] = RequestAdmission(limit=ADMISSION_LIMIT)
+    return app
+
+
 def _fastapi_orm(factory_name: str) -> Callable[[], Any]:
     def build() -> Any:
         from app.bootstrap import setup_django
@@ -83,6 +98,7 @@ def _no_db() -> Any:
 
 ASGI_APPS: dict[str, Callable[[], Any]] = {
     "app_async_orm": _app_async_orm,
+    "app_async_orm_fifo4": _app_with_admission,
     "fastapi_sync_to_async": _fastapi_orm("create_sync_to_async_app"),
     "fastapi_def": _fastapi_orm("create_def_app"),
     "django_async_asgi": _django_asgi,

@@ -52,6 +52,12 @@ VARIANTS: tuple[Variant, ...] = (
         {"sqlite": _APP_SQLITE_POOL, "postgresql": _POOL},
     ),
     Variant(
+        "app_async_orm_fifo4",
+        "the app with RequestAdmission(limit=4): requests take turns at their threads in order",
+        "uvicorn, 1 process",
+        {"sqlite": _APP_SQLITE_POOL, "postgresql": _POOL},
+    ),
+    Variant(
         "fastapi_sync_to_async",
         "FastAPI async def + sync_to_async(sync ORM)",
         "uvicorn, 1 process",

@@ -16,7 +16,7 @@ def run_bench_module(module: str, *arguments: str) -> subprocess.CompletedProces
         cwd=REPOSITORY_ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # a loaded machine runs the smoke run several times slower
         check=False,
         env={name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
     )
