@@ -49,11 +49,14 @@ class Row:
     connections: int = 16
     scenario: str = "base"
     skip: int = 0
+    recorded_per_cpu_second: float | None = None  # read back from a results.csv (load_rows)
 
     @property
     def per_cpu_second(self) -> float:
         """Requests per second of the server's own CPU time: what one request costs the server,
         nearly independent of other work on the machine (a database server's CPU not included)."""
+        if self.recorded_per_cpu_second is not None:
+            return self.recorded_per_cpu_second
         return self.requests / self.server_cpu_s if self.server_cpu_s > 0 else 0.0
 
     def run(self) -> dict[str, Any]:
@@ -191,11 +194,50 @@ PLOT_METRICS = (
 )
 
 
+def load_rows(directory: Path) -> list[Row]:
+    """The rows of a run written with ``--out directory``, read back from its results.csv
+    (notebook 08). A run made before ``server_cpu_s`` existed has its requests per CPU-second
+    (recorded then as req/s over the median CPU share) and 0 for ``server_cpu_s``."""
+    with (directory / "results.csv").open(newline="") as file:
+        records = list(csv.DictReader(file))
+    return [
+        Row(
+            backend=record["backend"],
+            variant=record["variant"],
+            request=record["request"],
+            rps=float(record["rps"]),
+            rps_min=float(record["rps_min"]),
+            rps_max=float(record["rps_max"]),
+            p50_ms=float(record["p50_ms"]),
+            p99_ms=float(record["p99_ms"]),
+            errors=int(record["errors"]),
+            rounds=int(record["rounds"]),
+            generator_cpu_percent=float(record["generator_cpu_percent"]),
+            server_cpu_percent=float(record["server_cpu_percent"]),
+            server_cpu_s=float(record.get("server_cpu_s") or 0.0),
+            connections=int(record.get("connections") or 16),
+            scenario=record.get("scenario") or "base",
+            skip=int(record.get("skip") or 0),
+            recorded_per_cpu_second=float(record["requests_per_server_cpu_second"]),
+        )
+        for record in records
+    ]
+
+
 def write_png(path: Path, machine: dict[str, Any], rows: list[Row]) -> None:
-    """One row of panels per (backend, request): req/s, p99 and requests per CPU-second."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plot(machine, rows)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot(machine: dict[str, Any], rows: list[Row]) -> Any:
+    """One row of panels per (backend, request): req/s, p99 and requests per CPU-second; the
+    app in orange, the gunicorn configurations in green. Returns the matplotlib figure."""
     import matplotlib.pyplot as plt
 
     base = [row for row in rows if row.scenario == "base"]
@@ -225,8 +267,7 @@ def write_png(path: Path, machine: dict[str, Any], rows: list[Row]) -> None:
                 axis.text(value, position, f" {value:,.0f}", va="center", fontsize=7)
     figure.suptitle(f"Books App benchmark, {machine['date'][:10]}, {machine['cpu']}", fontsize=10)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    return figure
 
 
 def table(rows: list[Row]) -> str:
