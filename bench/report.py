@@ -297,11 +297,12 @@ def table(rows: list[Row]) -> str:
 def _line(row: Row, growth: bool = False) -> str:
     spread = f"{row.rps_min:,.0f}-{row.rps_max:,.0f}"
     where = f" {row.scenario:<11} {row.connections:>4} {row.skip:>7}" if growth else ""
+    cpu_seconds = f"{row.server_cpu_s:.2f}" if row.server_cpu_s else "-"  # "-": not recorded
     return (
         f"{row.backend:<10} {row.variant:<24} {row.request:<4}{where} {row.rps:>7,.0f} "
         f"{spread:>13} {row.p50_ms:>7.2f} {row.p99_ms:>7.2f} {row.errors:>6} "
         f"{row.generator_cpu_percent:>6.0f}% {row.server_cpu_percent:>6.0f}% "
-        f"{row.server_cpu_s:>6.2f} {row.per_cpu_second:>9,.0f}"
+        f"{cpu_seconds:>6} {row.per_cpu_second:>9,.0f}"
     )
 
 
