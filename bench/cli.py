@@ -1,7 +1,8 @@
 """``python -m bench [--quick] [--out DIR] [--variants a,b] [--scenarios ...]``: run and report.
 
-Defaults take about 3 minutes on 2 cores: 10 variants x 2 requests x (1 s warm-up + 3 rounds
-of 2 s). ``--quick`` (for notebook 08) takes under a minute: 0.3 s warm-up, 2 rounds of 0.6 s.
+Defaults take about 3.5 minutes on 2 cores: 11 variants x 2 requests x (1 s warm-up + 3 rounds
+of 2 s), plus starting each server. ``--quick`` (for notebook 08) takes under a minute on a
+quiet 2-core machine: 0.3 s warm-up, 2 rounds of 0.5 s.
 ``--scenarios offset,concurrency`` adds how cost grows (off unless asked for): the list at
 ``skip=0`` and at a deep ``skip`` on a database of ``--offset-books`` books, and both requests
 at each of ``--concurrency`` connections.
@@ -51,7 +52,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--warmup", type=float, help="seconds of warm-up per request (1; quick 0.3)"
     )
     parser.add_argument("--rounds", type=int, help="measured rounds per request (3; quick 2)")
-    parser.add_argument("--duration", type=float, help="seconds per round (2; quick 0.6)")
+    parser.add_argument("--duration", type=float, help="seconds per round (2; quick 0.5)")
     parser.add_argument("--books", type=int, default=DEFAULT_BOOKS, help="books in the database")
     parser.add_argument(
         "--scenarios",
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         connections=args.connections,
         warmup=args.warmup if args.warmup is not None else (0.3 if args.quick else 1.0),
         rounds=args.rounds if args.rounds is not None else (2 if args.quick else 3),
-        duration=args.duration if args.duration is not None else (0.6 if args.quick else 2.0),
+        duration=args.duration if args.duration is not None else (0.5 if args.quick else 2.0),
     )
     chosen = [name for name in VARIANT_NAMES if name in args.variants.split(",")]
     server_url = os.environ.get("DATABASE_URL")
