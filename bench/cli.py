@@ -2,7 +2,7 @@
 
 Defaults take about 3.5 minutes on 2 cores: 11 variants x 2 requests x (1 s warm-up + 3 rounds
 of 2 s), plus starting each server. ``--quick`` (for notebook 08) takes under a minute on a
-quiet 2-core machine: 0.3 s warm-up, 2 rounds of 0.5 s.
+quiet 2-core machine: 0.2 s warm-up, 2 rounds of 0.4 s.
 ``--scenarios offset,concurrency`` adds how cost grows (off unless asked for): the list at
 ``skip=0`` and at a deep ``skip`` on a database of ``--offset-books`` books, and both requests
 at each of ``--concurrency`` connections.
@@ -49,10 +49,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument(
-        "--warmup", type=float, help="seconds of warm-up per request (1; quick 0.3)"
+        "--warmup", type=float, help="seconds of warm-up per request (1; quick 0.2)"
     )
     parser.add_argument("--rounds", type=int, help="measured rounds per request (3; quick 2)")
-    parser.add_argument("--duration", type=float, help="seconds per round (2; quick 0.5)")
+    parser.add_argument("--duration", type=float, help="seconds per round (2; quick 0.4)")
     parser.add_argument("--books", type=int, default=DEFAULT_BOOKS, help="books in the database")
     parser.add_argument(
         "--scenarios",
@@ -97,9 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     settings = Settings(
         connections=args.connections,
-        warmup=args.warmup if args.warmup is not None else (0.3 if args.quick else 1.0),
+        warmup=args.warmup if args.warmup is not None else (0.2 if args.quick else 1.0),
         rounds=args.rounds if args.rounds is not None else (2 if args.quick else 3),
-        duration=args.duration if args.duration is not None else (0.5 if args.quick else 2.0),
+        duration=args.duration if args.duration is not None else (0.4 if args.quick else 2.0),
     )
     chosen = [name for name in VARIANT_NAMES if name in args.variants.split(",")]
     server_url = os.environ.get("DATABASE_URL")
