@@ -164,8 +164,9 @@ class RequestAdmission:
 
     Without it, every request in flight has a thread that wants the GIL, and which of them gets
     it next is up to the operating system: a request can lose many turns in a row to newer
-    ones, which shows as a long tail of slow answers. Waiting in line costs a waiter nothing
-    (a future on the event loop) and serves requests in order.
+    ones, which can show as a long tail of slow answers (bench/README.md, "Tail latency").
+    Waiting in line costs a waiter nothing (a future on the event loop) and serves requests in
+    order. Off unless given to the middleware: measure it on your own load first.
 
     A limit alone would starve waiting work: requests held up by a slow query or another
     service keep their places while doing nothing. So a request that has waited ``patience``
