@@ -25,6 +25,9 @@ over.** The pieces:
   model works as on plain FastAPI); ``BackgroundTasks`` written as ``def`` run there too.
 - :func:`database_boundary`: a boundary of its own for work that outlives a request (a task the
   request spawns, a function a job runner calls).
+- :class:`RequestAdmission` (optional, ``DjangoDatabaseMiddleware(app, admission=...)``): lets a
+  few requests at a time onto their threads, first come first served, so the rest wait their
+  turn instead of all taking turns at the GIL.
 
 FastAPI would otherwise run ``def`` endpoints, ``def`` dependencies and ``def`` background tasks
 on AnyIO's worker threads, each of which keeps the connection it opened for ever (and when AnyIO
@@ -43,6 +46,7 @@ after ``idle_seconds``.
 """
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import functools
@@ -159,6 +163,81 @@ class RequestThreads:
         expired = [executor for executor, _ in self._idle[:count]]
         del self._idle[:count]
         return expired
+
+
+class RequestAdmission:
+    """First come, first served: at most ``limit`` requests at a time run on their threads;
+    the others wait on the event loop, in the order they arrived.
+
+    Without it, every request in flight has a thread that wants the GIL, and which of them gets
+    it next is up to the operating system: a request can lose many turns in a row to newer
+    ones, which can show as a long tail of slow answers (bench/README.md, "Tail latency").
+    Waiting in line costs a waiter nothing (a future on the event loop) and serves requests in
+    order. Off unless given to the middleware: measure it on your own load first.
+
+    A limit alone would starve waiting work: requests held up by a slow query or another
+    service keep their places while doing nothing. So a request that has waited ``patience``
+    seconds goes in anyway, over the limit: slow queries still run side by side (a little
+    later), while quick CPU work, which takes turns well within ``patience``, keeps its order.
+    Each request keeps its one thread and does all its ORM work there, as without admission.
+    """
+
+    def __init__(self, limit: int = 4, patience: float = 0.05) -> None:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self.patience = patience
+        self.admitted = 0  # requests in, including those let in by patience
+        self._waiting: collections.deque[asyncio.Future[None]] = collections.deque()
+        # One app may serve two event loops in two threads (see RequestThreads).
+        self._lock = threading.Lock()
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """``async with admission.turn():`` waits for this request's turn, then holds it."""
+        await self._enter()
+        try:
+            yield
+        finally:
+            self._leave()
+
+    def waiting_count(self) -> int:
+        return len(self._waiting)
+
+    async def _enter(self) -> None:
+        with self._lock:
+            if self.admitted < self.limit and not self._waiting:
+                self.admitted += 1
+                return
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiting.append(turn)
+        try:
+            await asyncio.wait({turn}, timeout=self.patience)
+        except BaseException:  # cancelled while waiting: give back a turn it was given
+            with self._lock:
+                given = turn not in self._waiting
+                if not given:
+                    self._waiting.remove(turn)
+            if given:
+                self._leave()
+            raise
+        with self._lock:
+            if turn in self._waiting:  # out of patience: in, over the limit
+                self._waiting.remove(turn)
+                self.admitted += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.admitted -= 1
+            while self.admitted < self.limit and self._waiting:
+                turn = self._waiting.popleft()
+                self.admitted += 1
+                turn.get_loop().call_soon_threadsafe(_give_turn, turn)
+
+
+def _give_turn(turn: asyncio.Future[None]) -> None:
+    if not turn.done():
+        turn.set_result(None)
 
 
 # --- def dependencies: on the request's thread ---------------------------------------------
@@ -303,11 +382,19 @@ class DjangoDatabaseMiddleware:
     """Pure ASGI middleware: one ``ThreadSensitiveContext`` (one thread) per HTTP request and
     per websocket session, with the connections of that thread closed when it is over (even if
     the endpoint raised); ``def`` dependencies moved onto that thread; on the lifespan scope,
-    the database check at startup and closing the pools at shutdown (:mod:`app.startup`)."""
+    the database check at startup and closing the pools at shutdown (:mod:`app.startup`).
+    With ``admission``, HTTP requests take their turn (:class:`RequestAdmission`) before they
+    borrow a thread; websocket sessions, which last, never wait for one."""
 
-    def __init__(self, app: ASGIApp, threads: RequestThreads | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        threads: RequestThreads | None = None,
+        admission: RequestAdmission | None = None,
+    ) -> None:
         self.app = app
         self.threads = threads if threads is not None else RequestThreads()
+        self.admission = admission
         self._trim_loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -319,20 +406,28 @@ class DjangoDatabaseMiddleware:
             return
         if "app" in scope:
             _install_dependency_mover(scope["app"])
-        executor = self.threads.borrow()
-        token = _serving.set(scope)
-        try:
-            async with ThreadSensitiveContext(executor=executor):
-                await self.app(scope, receive, send)
-        finally:
-            _serving.reset(token)
-            # Queued on the thread that ran this request's queries, and not awaited: the
-            # response is already sent, and the thread runs the cleanup before any work of the
-            # next request that borrows it (one thread, first in first out). Awaiting it would
-            # wake the event loop once more per request for nothing.
-            executor.submit(_end_request).add_done_callback(_log_cleanup_failure)
-            self.threads.give_back(executor)
-            self._schedule_trim()
+        async with self._turn(scope):
+            executor = self.threads.borrow()
+            token = _serving.set(scope)
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    await self.app(scope, receive, send)
+            finally:
+                _serving.reset(token)
+                # Queued on the thread that ran this request's queries, and not awaited: the
+                # response is already sent, and the thread runs the cleanup before any work of
+                # the next request that borrows it (one thread, first in first out). Awaiting it
+                # would wake the event loop once more per request for nothing.
+                executor.submit(_end_request).add_done_callback(_log_cleanup_failure)
+                self.threads.give_back(executor)
+                self._schedule_trim()
+
+    def _turn(self, scope: Scope) -> contextlib.AbstractAsyncContextManager[object]:
+        """The request's turn under :class:`RequestAdmission` when one is configured (HTTP only:
+        a websocket session may last for hours), else no wait at all."""
+        if self.admission is not None and scope["type"] == "http":
+            return self.admission.turn()
+        return contextlib.nullcontext()
 
     async def _serve_lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
         if "app" in scope:

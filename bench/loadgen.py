@@ -5,7 +5,8 @@ sending one GET, waiting for the whole answer, and sending the next (keep-alive)
 server closes the connection after a response (gunicorn's sync worker does not keep
 connections alive), the next request reconnects and the time to connect counts in its latency.
 It prints one JSON object: per round, requests, errors, requests/s, p50, p99, its own CPU use
-(so the report can show the generator was not the bottleneck) and the server's (``--server-pid``).
+(so the report can show the generator was not the bottleneck) and the server's (``--server-pid``,
+its whole process tree), as a share of the round and in CPU seconds.
 """
 
 import argparse
@@ -96,11 +97,15 @@ class Round:
             "server_cpu_percent": 100 * self.server_cpu_seconds / self.seconds
             if self.seconds
             else 0,
+            "server_cpu_s": round(self.server_cpu_seconds, 4),
         }
 
 
 def process_tree_cpu_seconds(pid: int | None) -> float:
-    """CPU time used so far by process ``pid`` and its children (gunicorn's worker), or 0."""
+    """CPU time (user + system, read from /proc by psutil) used so far by process ``pid`` and
+    all its descendants (gunicorn's workers), or 0.
+
+    A worker that exits during a round takes its time with it; none does in a benchmark."""
     if pid is None:
         return 0.0
     import psutil

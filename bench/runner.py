@@ -32,6 +32,17 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Load:
+    """One thing to measure on a running server: a request, how many connections send it."""
+
+    request: str  # "list" or "get"
+    path: str
+    connections: int
+    scenario: str = "base"  # "base", or the growth scenario it belongs to (bench.cli)
+    skip: int = 0  # the list's OFFSET
+
+
+@dataclass(frozen=True)
 class Measurement:
     backend: str
     variant: str
@@ -40,6 +51,9 @@ class Measurement:
     generator_cpu_percent: float
     server_cpu_percent: float
     warmup_errors: int
+    connections: int = 16
+    scenario: str = "base"
+    skip: int = 0
 
 
 def cpu_plan() -> tuple[str, str]:
@@ -52,8 +66,16 @@ def cpu_plan() -> tuple[str, str]:
     return str(cpus[0]), str(cpus[1])
 
 
-def request_paths(database: BenchDatabase) -> dict[str, str]:
-    return {"list": "/v0/books/?limit=20", "get": f"/v0/books/{database.book_id}"}
+def request_paths(database: BenchDatabase, skip: int = 0) -> dict[str, str]:
+    return {
+        "list": f"/v0/books/?skip={skip}&limit=20" if skip else "/v0/books/?limit=20",
+        "get": f"/v0/books/{database.book_id}",
+    }
+
+
+def base_loads(database: BenchDatabase, connections: int) -> list[Load]:
+    """The comparison every run makes: both requests at the chosen concurrency."""
+    return [Load(request, path, connections) for request, path in request_paths(database).items()]
 
 
 def _server_environment(database: BenchDatabase) -> dict[str, str]:
@@ -134,7 +156,7 @@ class Server:
         """Every variant must send the app's JSON: a faster wrong answer is no answer."""
         paths = request_paths(self.database)
         expected = {"list": self.database.expected_list, "get": self.database.expected_book}
-        with httpx2.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10) as client:
+        with httpx2.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30) as client:
             for request, path in paths.items():
                 response = client.get(path)
                 if response.status_code != 200 or response.json() != expected[request]:
@@ -145,15 +167,18 @@ class Server:
                     )
 
 
-def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str, Any]:
-    """Run the load generator against ``server`` and return its JSON (see bench.loadgen)."""
+def drive(
+    server: Server, path: str, settings: Settings, cpus: str, connections: int | None = None
+) -> dict[str, Any]:
+    """Run the load generator against ``server`` and return its JSON (see bench.loadgen);
+    ``connections`` overrides the settings' count (the concurrency scenario)."""
     command = [
         sys.executable,
         "-m",
         "bench.loadgen",
         f"--port={server.port}",
         f"--path={path}",
-        f"--connections={settings.connections}",
+        f"--connections={connections or settings.connections}",
         f"--warmup={settings.warmup}",
         f"--rounds={settings.rounds}",
         f"--duration={settings.duration}",
@@ -171,21 +196,29 @@ def drive(server: Server, path: str, settings: Settings, cpus: str) -> dict[str,
 
 
 def run_variant(
-    variant: Variant, database: BenchDatabase, settings: Settings, log: Any
+    variant: Variant,
+    database: BenchDatabase,
+    settings: Settings,
+    log: Any,
+    loads: list[Load] | None = None,
 ) -> list[Measurement]:
+    """Start ``variant``'s server once and measure each load on it (default: the base pair)."""
     server_cpus, generator_cpus = cpu_plan()
     measurements = []
     with Server(variant, database, server_cpus) as server:
-        for request, path in request_paths(database).items():
-            result = drive(server, path, settings, generator_cpus)
+        for load in loads or base_loads(database, settings.connections):
+            result = drive(server, load.path, settings, generator_cpus, load.connections)
             measurement = Measurement(
                 backend=database.backend,
                 variant=variant.name,
-                request=request,
+                request=load.request,
                 rounds=result["rounds"],
                 generator_cpu_percent=result["generator_cpu_percent"],
                 server_cpu_percent=result["server_cpu_percent"],
                 warmup_errors=result["warmup_errors"],
+                connections=load.connections,
+                scenario=load.scenario,
+                skip=load.skip,
             )
             measurements.append(measurement)
             log(measurement)

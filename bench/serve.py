@@ -2,8 +2,10 @@
 
 Run by the benchmark in a process of its own, with ``DATABASE_URL`` pointing at the
 benchmark's database. Every ASGI variant runs in uvicorn with one process, no access log and
-uvicorn's defaults otherwise (uvloop and httptools when installed); ``django_gunicorn`` runs
-gunicorn with one sync worker, so every variant has one process serving requests.
+uvicorn's defaults otherwise (uvloop and httptools when installed). The ``django_gunicorn*``
+variants run gunicorn in the configuration their variant names (``bench.variants``): one sync
+worker, a few sync workers, or one gthread worker with a few threads. Every process of a server
+is pinned to the same core(s), so each variant has the same CPU to serve with.
 """
 
 import argparse
@@ -12,11 +14,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench.variants import VARIANT_NAMES
+from bench.variants import BY_NAME, GUNICORN_NAMES, VARIANT_NAMES
 from workshop.databases import is_postgresql
 
 POOLED_BY_DJANGO = {"fastapi_sync_to_async", "fastapi_def", "django_async_asgi", "ninja_async"}
-DJANGO_VIEWS = {"django_async_asgi": "async", "django_gunicorn": "sync", "ninja_async": "ninja"}
+DJANGO_VIEWS = {
+    "django_async_asgi": "async",
+    "ninja_async": "ninja",
+    **{name: "sync" for name in GUNICORN_NAMES},
+}
 
 
 def _database_url() -> str:
@@ -26,6 +32,21 @@ def _database_url() -> str:
 def _app_async_orm() -> Any:
     from app.main import app
 
+    return app
+
+
+ADMISSION_LIMIT = 4  # app_async_orm_fifo4
+
+
+def _app_with_admission() -> Any:
+    """The app, its ``DjangoDatabaseMiddleware`` given a ``RequestAdmission``: the switch a
+    deployment would flip in ``app.main``, flipped here before the first request builds the
+    middleware stack, so the app's code is otherwise the same."""
+    from app.db import DjangoDatabaseMiddleware, RequestAdmission
+    from app.main import app
+
+    (middleware,) = [m for m in app.user_middleware if m.cls is DjangoDatabaseMiddleware]
+    middleware.kwargs["admission"] = RequestAdmission(limit=ADMISSION_LIMIT)
     return app
 
 
@@ -68,6 +89,7 @@ def _no_db() -> Any:
 
 ASGI_APPS: dict[str, Callable[[], Any]] = {
     "app_async_orm": _app_async_orm,
+    "app_async_orm_fifo4": _app_with_admission,
     "fastapi_sync_to_async": _fastapi_orm("create_sync_to_async_app"),
     "fastapi_def": _fastapi_orm("create_def_app"),
     "django_async_asgi": _django_asgi,
@@ -77,20 +99,32 @@ ASGI_APPS: dict[str, Callable[[], Any]] = {
 }
 
 
-def _exec_gunicorn(port: int) -> None:
-    """Replace this process with gunicorn (CPU affinity survives ``exec``)."""
-    arguments = [
+def gunicorn_arguments(variant: str, port: int) -> list[str]:
+    """The gunicorn command line for a ``django_gunicorn*`` variant."""
+    configuration = BY_NAME[variant].gunicorn
+    assert configuration is not None, f"{variant} is not served by gunicorn"
+    workers, worker_class, threads = configuration
+    return [
         sys.executable,
         "-m",
         "gunicorn",
-        "--workers=1",
-        "--worker-class=sync",
+        f"--workers={workers}",
+        f"--worker-class={worker_class}",
+        f"--threads={threads}",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
         "--graceful-timeout=5",
+        # several workers: import Django once in the master, before forking (no connection is
+        # open yet; each worker opens its own), instead of once per worker on the shared core
+        *(["--preload"] if workers > 1 else []),
         "bench.servers.wsgi:application",
     ]
-    os.execv(sys.executable, arguments)
+
+
+def _exec_gunicorn(variant: str, port: int) -> None:
+    """Replace this process with gunicorn (CPU affinity survives ``exec`` and ``fork``: the
+    workers run on the same core(s) as the master)."""
+    os.execv(sys.executable, gunicorn_arguments(variant, port))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,8 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.variant in DJANGO_VIEWS:
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.servers.django_settings"
         os.environ["BENCH_DJANGO_VIEWS"] = DJANGO_VIEWS[args.variant]
-    if args.variant == "django_gunicorn":
-        _exec_gunicorn(args.port)
+    if args.variant in GUNICORN_NAMES:
+        _exec_gunicorn(args.variant, args.port)
         return
 
     import uvicorn

@@ -6,7 +6,7 @@ import subprocess
 
 from tests.servers import run_python
 
-BENCH_COMMAND_SECONDS = 180
+BENCH_COMMAND_SECONDS = 300
 
 
 def run_bench_module(module: str, *arguments: str) -> subprocess.CompletedProcess[str]:
