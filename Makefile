@@ -65,8 +65,8 @@ test-postgresql: setup ## The app's suite against PostgreSQL (PG_URL=...)
 notebooks: setup ## Execute every notebook and compare with its stored outputs (strict nbval)
 	$(BIN)/pytest -p no:django --nbval --nbval-current-env --nbval-sanitize-with workshop/nbval_sanitize.cfg notebooks
 
-grade: setup ## Check your exercises (TARGET=solutions or a folder to grade another)
-	$(BIN)/pytest tests/grading $(if $(TARGET),--target $(TARGET),)
+grade: setup ## Check your exercises (ONLY=ex03 for one; TARGET=solutions, or a folder: graded sandboxed)
+	$(PY) -m workshop.grading $(or $(TARGET),exercises) $(foreach only,$(ONLY),--only $(only))
 
 bench: setup ## "Is it worth it?": benchmark every way to serve the ORM
 	$(PY) -m bench
@@ -86,4 +86,4 @@ clean: ## Remove the environment, databases and built output
 .PHONY: grade-class
 grade-class: setup ## Grade a class: CLASS=folder with one folder per learner (OUT=build/grades)
 	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=path/to/class [OUT=build/grades] [TIME_LIMIT=60] [JOBS=2]"; exit 2; }
-	$(BIN)/pytest tests/grading --target $(CLASS) --grades-dir $(or $(OUT),build/grades) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT),) $(if $(JOBS),--jobs $(JOBS),)
+	$(PY) -m workshop.grading $(CLASS) --out $(or $(OUT),build/grades) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT),) $(if $(JOBS),--jobs $(JOBS),)
