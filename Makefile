@@ -83,7 +83,10 @@ docs-serve: setup ## Preview the site on http://127.0.0.1:8001
 clean: ## Remove the environment, databases and built output
 	rm -rf $(VENV) var build .pytest_cache .ruff_cache
 
-.PHONY: grade-class
+.PHONY: grade-class gradescope
+gradescope: setup ## Build build/gradescope/autograder.zip (upload it as a Gradescope autograder)
+	$(PY) -m workshop.grading.gradescope build build/gradescope
+
 grade-class: setup ## Grade a class: CLASS=folder with one folder per learner (OUT=build/grades)
 	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=path/to/class [OUT=build/grades] [TIME_LIMIT=60] [JOBS=2]"; exit 2; }
 	$(PY) -m workshop.grading $(CLASS) --out $(or $(OUT),build/grades) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT),) $(if $(JOBS),--jobs $(JOBS),)

@@ -30,7 +30,7 @@ WATCHED_MODULES = ("workshop.grading", "tests.grading", "_pytest", "pytest", "pl
 
 @dataclass(frozen=True)
 class Act:
-    kind: str  # "forbidden" or "tampering"
+    kind: str  # "forbidden", "tampering" or "outside" (a file outside its folder)
     detail: str
     check: int  # index of the check running when it happened (-1: before the first)
 
@@ -41,13 +41,21 @@ class Guard:
         self.current_check = -1
         self._snapshot: dict[str, int] = {}
         self._installed = False
+        self._writable: tuple[str, ...] = ()
+        self._readable: tuple[str, ...] = ()
 
     # --- forbidden shortcuts -------------------------------------------------------------
 
-    def install(self) -> None:
+    def install(self, writable: list[str], readable: list[str]) -> None:
+        """``writable``/``readable``: the folders learner code may write/read; a file touched
+        elsewhere is noted (the sandbox, where there is one, has already refused it)."""
         if self._installed:
             return
         self._installed = True
+        self._writable = tuple(os.path.join(os.path.realpath(p), "") for p in writable)
+        self._readable = self._writable + tuple(
+            os.path.join(os.path.realpath(p), "") for p in readable
+        )
         if os.environ.pop(FORBIDDEN_VARIABLE, None) is not None:
             os.unsetenv(FORBIDDEN_VARIABLE)
         sys.addaudithook(self._audit)
@@ -70,8 +78,21 @@ class Guard:
                 self._note("forbidden", "called the C library's setenv/putenv through ctypes")
             elif event == "sqlite3.connect/handle":
                 args[0].set_trace_callback(self._statement)
+            elif self.current_check >= 0 and event in _FILE_EVENTS:
+                self._file(event, args)
         except Exception:  # an audit hook must never break the code it watches
             pass
+
+    def _file(self, event: str, args: tuple) -> None:
+        if not self._writable or not isinstance(args[0], str | bytes | os.PathLike):
+            return
+        path = os.path.realpath(os.fsdecode(args[0]))
+        writes = event != "open" or _writes(args[1], args[2] if len(args) > 2 else 0)
+        allowed = self._writable if writes else self._readable
+        if not path.startswith(allowed) and path not in _HARMLESS:
+            verb = {"open": "write" if writes else "read"}.get(event, "delete or move")
+            name = os.path.basename(path)  # the name only: feedback shows no machine path
+            self._note("outside", f"tried to {verb} a file outside its own folder ({name})")
 
     def _statement(self, sql: str) -> None:
         if _get_running_loop() is not None:
@@ -108,6 +129,16 @@ class Guard:
     def acts_against(self, check: int) -> list[Act]:
         """The acts that cost check number ``check`` its point: any before or during it."""
         return [act for act in self.acts if act.check <= check]
+
+
+_FILE_EVENTS = ("open", "os.remove", "os.rmdir", "os.rename", "shutil.rmtree", "os.truncate")
+_HARMLESS = ("/dev/null", "/etc/mime.types", "/etc/localtime")
+
+
+def _writes(mode: object, flags: object) -> bool:
+    if isinstance(mode, str) and mode:
+        return any(letter in mode for letter in "wax+")
+    return isinstance(flags, int) and bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
 
 
 def _names_variable(value: object) -> bool:

@@ -31,6 +31,7 @@ _MESSAGES = {
     "other way of turning Django's async-safety check off) hides SynchronousOnlyOperation "
     "instead of fixing it, so it is forbidden in every exercise",
     "tampering": "this check does not count: your code {detail} while it was graded",
+    "outside": "this check does not count: your code {detail} (refused by the sandbox)",
 }
 
 
@@ -78,7 +79,7 @@ class GradingPlugin:
         self._failures: dict[str, tuple[str, str]] = {}
         fd = os.environ.pop(RECORDS_FD, None)
         self._channel = int(fd) if fd else None
-        GUARD.install()
+        GUARD.install(writable=_writable(self.target), readable=_readable(self.target))
 
     # --- the channel -----------------------------------------------------------------------
 
@@ -164,6 +165,20 @@ class GradingPlugin:
 
     def pytest_sessionfinish(self) -> None:
         _remove_test_database_leftovers()
+
+
+def _writable(target: Path) -> list[str]:
+    import tempfile
+
+    home = os.environ.get("HOME", str(target))
+    return [str(target), tempfile.gettempdir(), "/dev", home, str(REPOSITORY_ROOT / "var")]
+
+
+def _readable(target: Path) -> list[str]:
+    roots = [sys.prefix, sys.base_prefix, "/usr", "/proc", "/sys", "/etc", "/lib", "/lib64"]
+    roots += [str(REPOSITORY_ROOT / name) for name in ("app", "workshop", "tests", "exercises")]
+    roots += [str(REPOSITORY_ROOT / "pyproject.toml"), str(target.parent)]
+    return roots
 
 
 def _exercise(item: pytest.Item) -> str:

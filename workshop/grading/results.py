@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 # Shown in the table beside the score, most telling first.
 REASONS = (
-    "tampering", "forbidden", "time limit", "output flood", "exits", "crashed",
+    "tampering", "outside", "forbidden", "time limit", "output flood", "exits", "crashed",
     "syntax error", "import error", "missing file",
 )  # fmt: skip
 

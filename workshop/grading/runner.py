@@ -104,7 +104,7 @@ def grade_exercise(
         read_end, write_end = os.pipe()
         env[RECORDS_FD] = str(write_end)
         command = _pytest_command(
-            str(check_file(exercise)), "--target", str(inside / "learner"), "-q",
+            str(check_file(exercise)), "--target", str(inside / "learner"), "-q", "-s",
             "--time-limit", str(time_limit),
         )  # fmt: skip
         run = _Run(sandbox.command(command, scratch, env), scratch, env, write_end, time_limit)
