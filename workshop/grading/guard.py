@@ -7,8 +7,8 @@ Installed by the grading plugin before any learner module is imported.
   (both raise the ``os.putenv`` audit event), a child process started with it, ``setenv`` reached
   through ``ctypes``, or written into ``os.environ``'s private dict (seen at the end of the check).
   It also catches the *effect* of any other way of disabling Django's async-safety check: every
-  SQLite connection gets a trace callback that notes a statement run on a thread whose event loop
-  is running, which Django's check exists to refuse.
+  SQLite connection Django opens gets a trace callback that notes a statement run on a thread
+  whose event loop is running, which Django's check exists to refuse.
 - **Tampering.** Learner code shares the process with the checks and could replace the
   grader's functions, pytest's or ``fail()`` through ``sys.modules``. The guard takes a snapshot
   of every function and class of those modules once the checks are collected (before learner code
@@ -59,6 +59,13 @@ class Guard:
         if os.environ.pop(FORBIDDEN_VARIABLE, None) is not None:
             os.unsetenv(FORBIDDEN_VARIABLE)
         sys.addaudithook(self._audit)
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(self._connected, weak=False, dispatch_uid="grading-guard")
+
+    def _connected(self, sender: object, connection: object, **kwargs: object) -> None:
+        if getattr(connection, "vendor", "") == "sqlite":
+            connection.connection.set_trace_callback(self._statement)  # type: ignore[attr-defined]
 
     def _note(self, kind: str, detail: str) -> None:
         act = Act(kind, detail, self.current_check)
@@ -76,8 +83,6 @@ class Guard:
                 self._note("forbidden", f"ran a shell command with {FORBIDDEN_VARIABLE}")
             elif event == "ctypes.dlsym" and str(args[1]) in ("setenv", "putenv"):
                 self._note("forbidden", "called the C library's setenv/putenv through ctypes")
-            elif event == "sqlite3.connect/handle":
-                args[0].set_trace_callback(self._statement)
             elif self.current_check >= 0 and event in _FILE_EVENTS:
                 self._file(event, args)
         except Exception:  # an audit hook must never break the code it watches
