@@ -31,7 +31,7 @@ _MESSAGES = {
     "other way of turning Django's async-safety check off) hides SynchronousOnlyOperation "
     "instead of fixing it, so it is forbidden in every exercise",
     "tampering": "this check does not count: your code {detail} while it was graded",
-    "outside": "this check does not count: your code {detail} (refused by the sandbox)",
+    "outside": "this check does not count: your code {detail}",
 }
 
 
@@ -117,8 +117,9 @@ class GradingPlugin:
             GUARD.end_of_check()
             acts = GUARD.acts_against(GUARD.current_check)
             if acts:
-                act = acts[0]
-                message = _MESSAGES[act.kind].format(detail=act.detail)
+                act = acts[0]  # the reason; every act of that kind is named
+                details = "; ".join(dict.fromkeys(a.detail for a in acts if a.kind == act.kind))
+                message = _MESSAGES[act.kind].format(detail=details)
                 report.outcome = "failed"
                 report.longrepr = f"{_exercise(item)}: {message}"
                 self._failures[item.nodeid] = (act.kind, message)

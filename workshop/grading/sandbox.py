@@ -2,7 +2,7 @@
 
 Inside the sandbox the learner's process sees, read-only, only what grading needs (the Python
 installation, the environment in ``.venv``, the ``app`` and ``workshop`` packages, ``tests/``
-with the checks, ``pyproject.toml``), and one writable folder, its scratch folder at
+with the checks, the untouched stubs in ``exercises/``, ``pyproject.toml``), and one writable folder, its scratch folder at
 ``/scratch``. Nothing else of the machine: not the instructor's home, not the rest of the
 checkout (``solutions/`` included), not other learners' folders. It has no network
 (``--unshare-net``), its own process tree (``--unshare-pid``) and dies with the grader. Limits on
@@ -28,7 +28,13 @@ from pathlib import Path
 from workshop.paths import REPOSITORY_ROOT
 
 SCRATCH = Path("/scratch")  # the learner's writable folder, as the sandbox names it
-READABLE = ("app", "workshop", "tests", "pyproject.toml")
+READABLE = (
+    "app",
+    "workshop",
+    "tests",
+    "exercises",
+    "pyproject.toml",
+)  # exercises: the stubs' hints
 MEMORY_LIMIT = 3 * 1024**3  # address space; Python with threads reserves more than it uses
 FILE_SIZE_LIMIT = 256 * 1024**2
 

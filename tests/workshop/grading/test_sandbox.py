@@ -30,17 +30,27 @@ def test_the_probe_says_in_one_line_which_isolation_grading_gets() -> None:
 
 @needs_bubblewrap
 def test_only_what_grading_needs_is_visible(tmp_path: Path) -> None:
+    home = Path.home()
     probe = (
         "import json, os, pathlib; root = pathlib.Path(os.environ['PYTHONPATH']);"
         "print(json.dumps(sorted(p.name for p in root.iterdir())));"
-        "print(pathlib.Path('/scratch').is_dir(), pathlib.Path.home().exists())"
+        f"home = pathlib.Path({str(home)!r});"
+        "print(json.dumps(sorted(p.name for p in home.iterdir()) if home.exists() else []));"
+        "print(pathlib.Path('/scratch').is_dir())"
     )
     completed = run_inside(tmp_path, probe)
     assert completed.returncode == 0, completed.stderr
-    visible, scratch = completed.stdout.splitlines()
-    # no solutions/, exercises/, var/ or .git
+    visible, in_home, scratch = completed.stdout.splitlines()
+    # no solutions/, var/, .git or anything else of the checkout
     assert json.loads(visible) == sorted([".venv", *sandboxes.READABLE])
-    assert scratch.startswith("True")
+    # of the home, only the way to the Python installation (when it lives there)
+    on_the_way = {
+        path.relative_to(home).parts[0]
+        for path in (Path(sys.base_prefix).resolve(), REPOSITORY_ROOT)
+        if path.is_relative_to(home)
+    }
+    assert set(json.loads(in_home)) <= on_the_way
+    assert scratch == "True"
 
 
 @needs_bubblewrap
