@@ -1,8 +1,9 @@
 """Grade a class: one folder per learner, each laid out like ``exercises/``.
 
-Every learner's every exercise is graded in a sandboxed child of its own (``runner``), ``jobs``
-at a time: a syntax error, an endless loop, an exit or hostile code costs that learner that
-exercise, with the reason in the table, and grading goes on.
+Each learner is graded in a sandboxed child of their own (``runner``), ``jobs`` at a time: a
+syntax error, an endless loop, an exit or hostile code costs that learner that exercise, with the
+reason in the table (the exercises the child did not reach are graded again, each alone), and
+grading goes on.
 """
 
 import os
@@ -15,7 +16,7 @@ from workshop.grading import sandbox as sandboxes
 from workshop.grading.exercises import discover_learners, exercise_names, is_learner_folder
 from workshop.grading.reports import write_reports
 from workshop.grading.results import ClassResult, ExerciseResult, LearnerResult
-from workshop.grading.runner import DEFAULT_TIME_LIMIT, expected_checks, grade_exercise
+from workshop.grading.runner import DEFAULT_TIME_LIMIT, expected_checks, grade_learner
 
 
 def grade_learners(
@@ -35,19 +36,17 @@ def grade_learners(
     echo(f"grading {len(learners)} learner(s) x {len(exercises)} exercise(s), {jobs} at a time")
     results: dict[str, dict[str, ExerciseResult]] = {learner.name: {} for learner in learners}
 
-    def grade(task: tuple[Path, str]) -> None:
-        learner, exercise = task
-        result = grade_exercise(learner, exercise, time_limit=time_limit, sandbox=sandbox)
-        results[learner.name][exercise] = result
-        note = f" ({result.reason})" if result.reason else ""
-        echo(
-            f"  {learner.name:<20} {exercise:<34} {result.score}/{result.points}{note} "
-            f"{result.seconds:.1f} s"
+    def grade(learner: Path) -> None:
+        graded = grade_learner(learner, exercises, time_limit=time_limit, sandbox=sandbox)
+        results[learner.name] = graded
+        cells = " ".join(
+            f"{result.score}/{result.points}" + (f" ({result.reason})" if result.reason else "")
+            for result in graded.values()
         )
+        echo(f"  {learner.name:<20} {cells}")
 
-    tasks = [(learner, exercise) for learner in learners for exercise in exercises]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(grade, tasks))
+        list(pool.map(grade, learners))
     rows = [
         LearnerResult(name, {exercise: results[name][exercise] for exercise in exercises})
         for name in sorted(results)

@@ -33,12 +33,14 @@ class Act:
     kind: str  # "forbidden", "tampering" or "outside" (a file outside its folder)
     detail: str
     check: int  # index of the check running when it happened (-1: before the first)
+    exercise: str = ""  # the exercise that check belongs to
 
 
 class Guard:
     def __init__(self) -> None:
         self.acts: list[Act] = []
         self.current_check = -1
+        self.current_exercise = ""
         self._snapshot: dict[str, int] = {}
         self._installed = False
         self._writable: tuple[str, ...] = ()
@@ -68,7 +70,7 @@ class Guard:
             connection.connection.set_trace_callback(self._statement)  # type: ignore[attr-defined]
 
     def _note(self, kind: str, detail: str) -> None:
-        act = Act(kind, detail, self.current_check)
+        act = Act(kind, detail, self.current_check, self.current_exercise)
         if act not in self.acts:
             self.acts.append(act)
 
@@ -132,8 +134,14 @@ class Guard:
         return None
 
     def acts_against(self, check: int) -> list[Act]:
-        """The acts that cost check number ``check`` its point: any before or during it."""
-        return [act for act in self.acts if act.check <= check]
+        """The acts that cost check number ``check`` its point: any during it (a state that
+        persists, like the variable left set or a patched grader, is noted again in every check it
+        lasts), and any earlier in the same exercise. Another exercise's act costs nothing."""
+        return [
+            act
+            for act in self.acts
+            if act.check == check or (act.check < check and act.exercise == self.current_exercise)
+        ]
 
 
 _FILE_EVENTS = ("open", "os.remove", "os.rmdir", "os.rename", "shutil.rmtree", "os.truncate")

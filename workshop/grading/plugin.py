@@ -97,6 +97,7 @@ class GradingPlugin:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Iterator[None]:
         GUARD.current_check = self.index.get(item.nodeid, GUARD.current_check + 1)
+        GUARD.current_exercise = _exercise(item)
         self._send({"start": item.name, "exercise": _exercise(item)})
         limit = self.config.getoption("time_limit", default=None)
         timer = threading.Timer(limit, _stop_the_run, args=(item, limit)) if limit else None

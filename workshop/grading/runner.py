@@ -87,11 +87,59 @@ def grade_exercise(
     sandbox: sandboxes.Sandbox | None = None,
 ) -> ExerciseResult:
     """Grade ``learner_dir/<exercise>.py`` in a sandboxed child; never raises for learner code."""
+    return grade_learner(learner_dir, [exercise], time_limit=time_limit, sandbox=sandbox)[exercise]
+
+
+def grade_learner(
+    learner_dir: Path,
+    exercises: list[str],
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    sandbox: sandboxes.Sandbox | None = None,
+) -> dict[str, ExerciseResult]:
+    """Grade a learner's exercises in ONE sandboxed child (one interpreter start, one test
+    database for all), each check under ``time_limit``. When the child ends early (an exit, a
+    crash, a time limit, a flood), the exercise it was in gets that reason and the exercises it
+    never reached are graded again, each in a child of its own."""
     sandbox = sandbox or sandboxes.probe()
-    names = expected_checks().get(exercise, ())
+    results: dict[str, ExerciseResult] = {}
+    handed_in = []
+    for exercise in exercises:
+        if (learner_dir / f"{exercise}.py").is_file():
+            handed_in.append(exercise)
+        else:
+            names = expected_checks().get(exercise, ())
+            message = f"{exercise}.py was not handed in"
+            results[exercise] = _all_failed(exercise, names, "missing file", message, 0)
+    if not handed_in:
+        return results
+    found, ended_in, seconds = _run_checks(learner_dir, handed_in, time_limit, sandbox)
+    not_reached = [e for e in handed_in if e not in found]
+    if len(handed_in) > 1 and not_reached:
+        for exercise in not_reached:
+            results.update(
+                grade_learner(learner_dir, [exercise], time_limit=time_limit, sandbox=sandbox)
+            )
+    for exercise in handed_in:
+        if exercise in found:
+            results[exercise] = ExerciseResult.from_checks(
+                exercise, found[exercise], seconds / len(found)
+            )
+        elif exercise not in results:  # alone in its child, and it never reported a check
+            names = expected_checks().get(exercise, ())
+            results[exercise] = ExerciseResult.from_checks(
+                exercise, [CheckOutcome(name, False, *ended_in) for name in names], seconds
+            )
+    return {exercise: results[exercise] for exercise in exercises}
+
+
+def _run_checks(
+    learner_dir: Path, exercises: list[str], time_limit: float, sandbox: sandboxes.Sandbox
+) -> tuple[dict[str, list[CheckOutcome]], tuple[str, str], float]:
+    """One sandboxed pytest over the exercises' check files. Returns the outcomes of every
+    exercise that reported at least one check (its unreported checks carry why the run ended),
+    why the run ended early if it did, and the seconds it took."""
     started = time.monotonic()
-    if not (learner_dir / f"{exercise}.py").is_file():
-        return _all_failed(exercise, names, "missing file", f"{exercise}.py was not handed in", 0)
     scratch = Path(tempfile.mkdtemp(prefix="grading-"))
     try:
         shutil.copytree(
@@ -104,17 +152,29 @@ def grade_exercise(
         read_end, write_end = os.pipe()
         env[RECORDS_FD] = str(write_end)
         command = _pytest_command(
-            str(check_file(exercise)), "--target", str(inside / "learner"), "-q", "-s",
-            "--time-limit", str(time_limit),
+            *(str(check_file(exercise)) for exercise in exercises),
+            "--target", str(inside / "learner"), "-q", "-s", "--time-limit", str(time_limit),
         )  # fmt: skip
-        run = _Run(sandbox.command(command, scratch, env), scratch, env, write_end, time_limit)
+        overall = time_limit * len(exercises)
+        run = _Run(sandbox.command(command, scratch, env), scratch, env, write_end, overall)
         os.close(write_end)
         lines = run.collect(read_end)
         seconds = time.monotonic() - started
-        checks = _read_records(exercise, names, lines, run, time_limit)
-        for check in checks:
-            check.message = scrub(check.message, inside / "learner", inside, scratch)
-        return ExerciseResult.from_checks(exercise, checks, seconds)
+        found, running = _read_records(exercises, lines)
+        ended_in = _why_missing(run, running[1], time_limit)
+        for exercise, checks in found.items():
+            names = expected_checks().get(exercise, ())
+            reported = {check.name: check for check in checks}
+            found[exercise] = [
+                reported.get(name) or CheckOutcome(name, False, *ended_in) for name in names
+            ]
+            for check in found[exercise]:
+                check.message = scrub(check.message, inside / "learner", inside, scratch)
+        if running[0] and running[0] not in found:  # ended in its first check
+            found[running[0]] = [
+                CheckOutcome(name, False, *ended_in) for name in expected_checks()[running[0]]
+            ]
+        return found, ended_in, seconds
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -186,31 +246,43 @@ def _all_failed(
 
 
 def _read_records(
-    exercise: str, names: tuple[str, ...], lines: list[str], run: _Run, time_limit: float
-) -> list[CheckOutcome]:
-    found: dict[str, CheckOutcome] = {}
-    running = ""
+    exercises: list[str], lines: list[str]
+) -> tuple[dict[str, list[CheckOutcome]], tuple[str, str]]:
+    """The records per exercise, and the (exercise, check) running when the channel closed.
+    A record the grader did not ask for, or a second one for a check, costs its exercise (all of
+    them, when it names none): the channel was written by someone else."""
+    expected = {exercise: expected_checks().get(exercise, ()) for exercise in exercises}
+    found: dict[str, dict[str, CheckOutcome]] = {}
+    forged: set[str] = set()
+    running = ("", "")
     for line in lines:
         try:
             record = json.loads(line)
+            exercise = record["exercise"]
             if "start" in record:
-                running = str(record["start"])
+                running = (str(exercise), str(record["start"]))
                 continue
             name = record["check"]
-            if name not in names or name in found or record["exercise"] != exercise:
-                raise ValueError(name)
-            found[name] = CheckOutcome(
+            if name not in expected.get(exercise, ()) or name in found.get(exercise, {}):
+                raise ValueError(exercise)
+            found.setdefault(exercise, {})[name] = CheckOutcome(
                 name, bool(record["passed"]), str(record["reason"]), str(record["message"])
             )
-        except (ValueError, KeyError, TypeError):
-            return _all_failed(
-                exercise, names, "tampering",
-                "the grader received results it did not ask for: your code wrote into the "
-                "grader's channel, so none of this exercise's results can be trusted",
-                0,
-            ).checks  # fmt: skip
-    missing = _why_missing(run, running, time_limit)
-    return [found.get(name) or CheckOutcome(name, False, *missing) for name in names]
+        except ValueError as error:
+            named = str(error.args[0]) if error.args else ""
+            forged.update([named] if named in expected else exercises)
+        except (KeyError, TypeError, AttributeError):
+            forged.update(exercises)
+    message = (
+        "the grader received results it did not ask for: your code wrote into the grader's "
+        "channel, so none of this exercise's results can be trusted"
+    )
+    outcomes = {exercise: list(checks.values()) for exercise, checks in found.items()}
+    for exercise in forged:
+        outcomes[exercise] = _all_failed(
+            exercise, expected[exercise], "tampering", message, 0
+        ).checks
+    return outcomes, running
 
 
 def _why_missing(run: _Run, running: str, time_limit: float) -> tuple[str, str]:

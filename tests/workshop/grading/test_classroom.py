@@ -90,6 +90,8 @@ def test_a_forbidden_shortcut_is_named_wherever_it_is_set(graded_class: GradedCl
     ex03 = feedback.split("## ex03")[1].split("## ex04")[0]
     assert ex02.count("DJANGO_ALLOW_ASYNC_UNSAFE") >= 3  # set in the route, removed in finally
     assert ex03.count("` (forbidden):") == 6  # set at import, behind os.environ's back
+    # graded in the same process after both: another exercise's act costs it nothing
+    assert "## ex07_atomic_transfer: 4/4" in feedback
 
 
 def test_hostile_code_cannot_touch_the_instructor_files(graded_class: GradedClass) -> None:
