@@ -43,6 +43,7 @@ class Guard:
         self.current_exercise = ""
         self._snapshot: dict[str, int] = {}
         self._installed = False
+        self._variable_seen = False
         self._writable: tuple[str, ...] = ()
         self._readable: tuple[str, ...] = ()
 
@@ -110,10 +111,14 @@ class Guard:
             )
 
     def end_of_check(self) -> None:
-        """What can only be seen by looking: the variable written around ``os.putenv``."""
-        if FORBIDDEN_VARIABLE in os.environ or FORBIDDEN_VARIABLE.encode() in getattr(
-            os.environ, "_data", {}
+        """What can only be seen by looking: the variable written around ``os.putenv``. Noted
+        once, for the exercise that set it; in later exercises only its effect counts (a query
+        it let through), so it costs no check it did not make pass."""
+        if not self._variable_seen and (
+            FORBIDDEN_VARIABLE in os.environ
+            or FORBIDDEN_VARIABLE.encode() in getattr(os.environ, "_data", {})
         ):
+            self._variable_seen = True
             self._note("forbidden", f"left {FORBIDDEN_VARIABLE} set")
         changed = self._changed()
         if changed:
