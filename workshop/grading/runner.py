@@ -10,6 +10,7 @@ one) costs the whole exercise.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -60,7 +61,21 @@ def _environment(scratch: Path, inherit: bool) -> dict[str, str]:
 @cache
 def expected_checks() -> dict[str, tuple[str, ...]]:
     """Every check of every exercise, by name, as the grader collects them (no learner code
-    runs: collecting imports the check files only)."""
+    runs: collecting imports the check files only). Kept in ``build/grading/`` under a digest
+    of the check files, so a one-exercise run does not pay for a second pytest start."""
+    digest = hashlib.sha256()
+    for path in sorted(CHECKS_DIR.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    cached = REPOSITORY_ROOT / "build" / "grading" / f"checks-{digest.hexdigest()[:16]}.json"
+    if cached.is_file():
+        return {e: tuple(names) for e, names in json.loads(cached.read_text()).items()}
+    checks = _collect_checks()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(checks))
+    return checks
+
+
+def _collect_checks() -> dict[str, tuple[str, ...]]:
     with tempfile.TemporaryDirectory(prefix="grading-count-") as temp:
         scratch = Path(temp)
         (scratch / "db").mkdir()
