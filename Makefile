@@ -81,8 +81,8 @@ notebook-postgresql: setup ## Lesson 07, whose stored outputs are PostgreSQL's (
 		echo "skipped $(POSTGRESQL_LESSON): no PostgreSQL at $(PG_URL) (its stored outputs are PostgreSQL's)"; \
 	fi
 
-grade: setup ## Check your exercises (TARGET=solutions or a folder to grade another)
-	$(BIN)/pytest tests/grading $(if $(TARGET),--target $(TARGET),)
+grade: setup ## Check your exercises (ONLY=ex03 for one; TARGET=solutions, or a folder: graded sandboxed)
+	$(PY) -m workshop.grading $(or $(TARGET),exercises) $(foreach only,$(ONLY),--only $(only))
 
 bench: setup ## "Is it worth it?": benchmark every way to serve the ORM
 	$(PY) -m bench
@@ -99,7 +99,10 @@ docs-serve: setup ## Preview the site on http://127.0.0.1:8001
 clean: ## Remove the environment, databases and built output
 	rm -rf $(VENV) var build .pytest_cache .ruff_cache
 
-.PHONY: grade-class
+.PHONY: grade-class gradescope
+gradescope: setup ## Build build/gradescope/autograder.zip (upload it as a Gradescope autograder)
+	$(PY) -m workshop.grading.gradescope build build/gradescope
+
 grade-class: setup ## Grade a class: CLASS=folder with one folder per learner (OUT=build/grades)
 	@test -n "$(CLASS)" || { echo "usage: make grade-class CLASS=path/to/class [OUT=build/grades] [TIME_LIMIT=60] [JOBS=2]"; exit 2; }
-	$(BIN)/pytest tests/grading --target $(CLASS) --grades-dir $(or $(OUT),build/grades) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT),) $(if $(JOBS),--jobs $(JOBS),)
+	$(PY) -m workshop.grading $(CLASS) --out $(or $(OUT),build/grades) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT),) $(if $(JOBS),--jobs $(JOBS),)

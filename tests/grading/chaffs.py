@@ -2,14 +2,16 @@
 "wheat") and against variants with one bug each (the "chaffs"). A good test suite passes on the
 wheat and fails on every chaff.
 
-Each chaff replaces ``BookService.import_book`` (or wraps the ASGI app) while one run of the
-learner's tests lasts. The import route, its dependency on the Open Library client and everything
-the learner overrides stay as they are. ``KINDS`` is the feedback: what a suite that missed the
+Every chaff wraps the real ``app.books.services.BookService.import_book`` (or the real app's
+middleware stack): the bug is a change around the app's own code, never a re-typed copy of it, so
+the chaffs follow the app when it changes. ``KINDS`` is the feedback: what a suite that missed the
 chaff did not check, without saying what the bug is.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
 from unittest import mock
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,44 +26,63 @@ KINDS = {
     "already_stored": "an ISBN that is already in the database",
 }
 CHAFFS = list(KINDS)
+IMPORT_PATH = "/v0/books/import"
+
+ImportBook = Callable[[Any, str, Any], Awaitable[Any]]
 
 
-def _import_book_with(bug: str):
-    """``BookService.import_book`` as written in app/books/services.py, with ``bug`` in it."""
+class _Catalogue:
+    """The learner's fake catalogue, seen through a bug: another query, or an altered entry."""
+
+    def __init__(self, inner: Any, query=None, entry=None) -> None:
+        self.inner, self.query, self.entry = inner, query, entry
+
+    async def find_by_isbn(self, isbn: str) -> Any:
+        found = await self.inner.find_by_isbn(self.query(isbn) if self.query else isbn)
+        return self.entry(found) if self.entry and found is not None else found
+
+
+def buggy(bug: str, real: ImportBook) -> ImportBook:
+    """``BookService.import_book`` with ``bug`` around the real one."""
     from app.authors.models import Author
     from app.books.models import Book
     from app.books.schemas import ReadBookSchema
     from app.exceptions import Conflict, NotFound, UpstreamUnavailable
 
-    async def import_book(self, isbn: str, catalogue) -> ReadBookSchema:
-        if await self.repository.isbn_exists(isbn):
-            if bug == "already_stored":
+    async def import_book(self: Any, isbn: str, catalogue: Any) -> Any:
+        if bug == "catalogue_query":
+            return await real(self, isbn, _Catalogue(catalogue, query=lambda i: f"ISBN:{i}"))
+        if bug == "stored_fields":
+            swap = _Catalogue(
+                catalogue, entry=lambda e: dataclasses.replace(e, title=e.author_name)
+            )
+            return await real(self, isbn, swap)
+        if bug == "unknown_isbn":
+            try:
+                return await real(self, isbn, catalogue)
+            except NotFound:
+                raise UpstreamUnavailable("Open Library is unavailable") from None
+        if bug == "already_stored":
+            try:
+                return await real(self, isbn, catalogue)
+            except Conflict:
                 return ReadBookSchema.model_validate(await Book.objects.aget(isbn=isbn))
-            raise Conflict(f"A book with ISBN {isbn} already exists")
-        entry = await catalogue.find_by_isbn(f"ISBN:{isbn}" if bug == "catalogue_query" else isbn)
-        if entry is None:
-            if bug == "unknown_isbn":
-                raise UpstreamUnavailable("Open Library is unavailable")
-            raise NotFound("Book with ISBN", isbn)
         if bug == "not_stored":
-            return ReadBookSchema(
-                id=1, title=entry.title, author_id=1, isbn=isbn,
-                publication_date=entry.publication_date,
-            )  # fmt: skip
+            book = await real(self, isbn, catalogue)
+            await Book.objects.filter(pk=book.id).adelete()
+            return book
         if bug == "duplicate_author":
-            author = await Author.objects.acreate(name=entry.author_name)
-            book = await Book.objects.acreate(
-                title=entry.title, author=author, isbn=isbn,
-                publication_date=entry.publication_date,
-            )  # fmt: skip
-            return ReadBookSchema.model_validate(book)
-        book = await self.repository.create_with_author(
-            title=entry.author_name if bug == "stored_fields" else entry.title,
-            author_name=entry.author_name,
-            isbn=isbn,
-            publication_date=entry.publication_date,
-        )
-        return ReadBookSchema.model_validate(book)
+            names: list[str] = []
+
+            def other_author(entry: Any) -> Any:
+                names.append(entry.author_name)
+                return dataclasses.replace(entry, author_name=f"{entry.author_name} (again)")
+
+            book = await real(self, isbn, _Catalogue(catalogue, entry=other_author))
+            if names:  # a second author, under the first one's name
+                await Author.objects.filter(pk=book.author_id).aupdate(name=names[0])
+            return book
+        raise ValueError(f"unknown chaff {bug!r}")
 
     return import_book
 
@@ -78,19 +99,36 @@ class _CreatedBecomesOk:
                 message = {**message, "status": 200}
             await send(message)
 
-        is_import = scope["type"] == "http" and scope["path"] == "/v0/books/import"
+        is_import = scope["type"] == "http" and scope["path"] == IMPORT_PATH
         await self.app(scope, receive, send_with_bug if is_import else send)
 
 
+def _wrapped(build: Callable[[Any], ASGIApp]) -> Callable[[Any], ASGIApp]:
+    return lambda app: _CreatedBecomesOk(build(app))
+
+
 @contextmanager
-def variant(bug: str | None, app: ASGIApp) -> Iterator[ASGIApp]:
-    """The app to send requests to while ``bug`` (None: the wheat) is in place."""
+def variant(bug: str | None, on_import: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """While it lasts, every app (``app.main.app`` or one the test builds) has ``bug`` (None: the
+    wheat); ``on_import`` is called for each import that reaches the service."""
+    from fastapi import FastAPI
+    from starlette.applications import Starlette
+
     from app.books.services import BookService
 
-    if bug is None:
-        yield app
-    elif bug == "status_code":
-        yield _CreatedBecomesOk(app)
-    else:
-        with mock.patch.object(BookService, "import_book", _import_book_with(bug)):
-            yield app
+    real = BookService.import_book
+    chosen = real if bug in (None, "status_code") else buggy(bug, real)
+
+    async def counted(self: Any, isbn: str, catalogue: Any) -> Any:
+        on_import()
+        return await chosen(self, isbn, catalogue)
+
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(BookService, "import_book", counted))
+        if bug == "status_code":  # any app built while it lasts (FastAPI overrides Starlette's)
+            for cls in (Starlette, FastAPI):
+                build = cls.__dict__["build_middleware_stack"]
+                stack.enter_context(
+                    mock.patch.object(cls, "build_middleware_stack", _wrapped(build))
+                )
+        yield

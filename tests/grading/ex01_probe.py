@@ -1,8 +1,11 @@
 """Run in a fresh interpreter by test_ex01_django_setup.py: load the learner's bootstrap module,
 call ``setup_django()`` twice, and print what happened as one JSON line.
 
-A subprocess, because the grader's own process has Django configured already: "before setup" and
-"the first call" can only be observed in a process where nothing has configured Django yet.
+A fresh process, and one that does NOTHING before the learner's code runs: no model import, no
+settings access. Whatever the grader touched first would configure Django in the learner's
+place (reading ``settings`` fixes the settings module for good), and a wrong ``setup_django()``
+would then look right. Only ``apps.ready`` and ``settings.configured`` are read before the call:
+neither configures anything.
 """
 
 import importlib.util
@@ -20,6 +23,7 @@ def main(path: str) -> dict:
     observed: dict = {"settings_module_before": os.environ.get("DJANGO_SETTINGS_MODULE")}
     from django.apps import apps
     from django.apps.registry import Apps
+    from django.conf import settings
 
     populate = Apps.populate
     calls = []
@@ -29,6 +33,7 @@ def main(path: str) -> dict:
         return populate(self, installed_apps)
 
     Apps.populate = counting_populate  # counts django.setup() however the learner calls it
+    observed["populate_calls_before"] = 0 if not apps.ready else -1
 
     spec = importlib.util.spec_from_file_location("graded_ex01_django_setup", path)
     module = importlib.util.module_from_spec(spec)
@@ -38,12 +43,7 @@ def main(path: str) -> dict:
         observed["import_error"] = describe(error)
         return observed
     observed["ready_after_import"] = apps.ready
-    try:
-        import app.books.models  # noqa: F401
-    except Exception as error:
-        observed["models_before_setup"] = type(error).__name__
-    else:
-        observed["models_before_setup"] = "imported"
+    observed["configured_after_import"] = settings.configured
     for attempt in ("first_call", "second_call"):
         try:
             module.setup_django()
@@ -53,15 +53,14 @@ def main(path: str) -> dict:
             return observed
         observed[attempt] = "ok"
         observed[f"populate_calls_after_{attempt}"] = len(calls)
-    observed["ready_after_setup"] = apps.ready
+        if attempt == "first_call":
+            observed["ready_after_setup"] = apps.ready
     try:
         from app.books.models import Book
 
         observed["book_app_label"] = Book._meta.app_label
     except Exception as error:
         observed["book_app_label"] = describe(error)
-    from django.conf import settings
-
     observed["settings_module_after"] = os.environ.get("DJANGO_SETTINGS_MODULE")
     observed["root_urlconf"] = getattr(settings, "ROOT_URLCONF", None)
     observed["grading_marker"] = getattr(settings, "GRADING_PROBE_MARKER", None)

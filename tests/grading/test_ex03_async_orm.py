@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 
-from tests.grading.apps import app_with_router, client_for
-from tests.grading.support import calling, fail, load_exercise
+from workshop.grading.apps import app_with_router, client_for
+from workshop.grading.checks import calling, fail, load_exercise
 
 EXERCISE = "ex03_async_orm"
 

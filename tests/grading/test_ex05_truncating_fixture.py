@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from tests.grading.support import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail, load_exercise
 
 EXERCISE = "ex05_truncating_fixture"
 EXTRA_SQLITE = "grading_sqlite"
@@ -121,10 +121,16 @@ def test_restarts_the_ids(module: ModuleType, using: str) -> None:
         )  # fmt: skip
 
 
-def test_returns_the_emptied_tables_and_keeps_migrations(module: ModuleType, using: str) -> None:
-    from django.db.migrations.recorder import MigrationRecorder
+def test_returns_the_emptied_tables_and_keeps_the_kept_ones(module: ModuleType, using: str) -> None:
+    """KEEP is checked on tables the learner's code lists (django_table_names() includes
+    django_content_type and auth_permission), so ignoring it loses this point."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
-    applied_before = MigrationRecorder(connections[using]).applied_migrations()
+    kept_before = {
+        "django_content_type": ContentType.objects.using(using).count(),
+        "auth_permission": Permission.objects.using(using).count(),
+    }
     tables = truncate(module, using)
     if not isinstance(tables, list) or not set(tables) >= APP_TABLES:
         fail(
@@ -132,11 +138,19 @@ def test_returns_the_emptied_tables_and_keeps_migrations(module: ModuleType, usi
             "wrong",
             f"should return the emptied tables (including {sorted(APP_TABLES)}), got {tables!r}",
         )
-    if (
-        "django_migrations" in tables
-        or MigrationRecorder(connections[using]).applied_migrations() != applied_before
-    ):
-        fail(EXERCISE, "wrong", "django_migrations was emptied: keep the tables in KEEP")
+    kept_after = {
+        "django_content_type": ContentType.objects.using(using).count(),
+        "auth_permission": Permission.objects.using(using).count(),
+    }
+    emptied = sorted(
+        table for table in kept_before if kept_after[table] != kept_before[table] or table in tables
+    )
+    if emptied:
+        fail(
+            EXERCISE, "wrong",
+            f"{', '.join(emptied)} emptied: `migrate` fills the tables in KEEP and the app never "
+            "writes them, so leave them as they are",
+        )  # fmt: skip
 
 
 def test_leaves_foreign_keys_enforced(module: ModuleType, using: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from tests.grading.support import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail, load_exercise
 
 EXERCISE = "ex06_mount_admin"
 PASSWORD = "grading-password"  # a throwaway user in a throwaway database

@@ -14,7 +14,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
 
-from tests.grading.support import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail, load_exercise
 
 EXERCISE = "ex07_atomic_transfer"
 MESSAGE = "grading: step two made to fail"
