@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 from workshop.site.html import (
     heading_tokens,
     hide_paths,
@@ -14,7 +15,6 @@ from workshop.site.html import (
 )
 from workshop.site.requirements import pins_table, read_pins
 from workshop.site.schedule import plan, schedule_table
-from workshop.site.catalog import Lesson, WorkshopDataError, read_lesson
 
 _PAGES = {
     "notebooks/03_async.ipynb": "../03_async/",
@@ -140,7 +140,31 @@ def test_pins_table_lists_each_pin_under_its_section(tmp_path: Path) -> None:
         ("The App", "uvicorn[standard]", "0.5", ""),
         ("Site", "mkdocs", "1.6.1", ""),
     ]
-    assert "| Site | `mkdocs` | 1.6.1 |  |" in pins_table(pins)
+    assert "| `requirements.txt` | Site | `mkdocs` | 1.6.1 |  |" in pins_table(pins)
+
+
+def test_pins_follow_includes_once_each(tmp_path: Path) -> None:
+    (tmp_path / "requirements-app.txt").write_text("# --- App ---\ndjango==5.2.1\n")
+    (tmp_path / "requirements-lab.txt").write_text("-r requirements-app.txt\nipytest==0.1\n")
+    (tmp_path / "requirements-docs.txt").write_text("-r requirements-lab.txt\nmkdocs==1.6\n")
+    (tmp_path / "requirements.txt").write_text(
+        "-r requirements-lab.txt\n-r requirements-docs.txt\nruff==0.1\n"
+    )
+    pins = read_pins(tmp_path / "requirements.txt")
+    assert [(p.file, p.name) for p in pins] == [
+        ("requirements-app.txt", "django"),
+        ("requirements-lab.txt", "ipytest"),
+        ("requirements-docs.txt", "mkdocs"),
+        ("requirements.txt", "ruff"),
+    ]
+
+
+def test_the_dependencies_page_lists_every_pin_of_every_requirements_file() -> None:
+    root = Path(__file__).resolve().parents[2]
+    listed = {(pin.file, pin.name) for pin in read_pins(root / "requirements.txt")}
+    for path in sorted(root.glob("requirements*.txt")):
+        for pin in read_pins(path):
+            assert (pin.file, pin.name) in listed, f"{pin.name} of {path.name} is not on the page"
 
 
 def test_toc_comes_from_the_rendered_headings_with_their_real_ids() -> None:

@@ -28,19 +28,19 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package liv
     sys.path.insert(0, str(ROOT))
 
 from workshop.site import api_table, pages, requirements, schedule  # noqa: E402
-from workshop.site.html import (  # noqa: E402
-    heading_tokens,
-    hide_paths,
-    material_mermaid,
-    rewrite_links,
-    strip_mathjax,
-)
 from workshop.site.catalog import (  # noqa: E402
     Exercise,
     Lesson,
     WorkshopDataError,
     find_exercises,
     find_lessons,
+)
+from workshop.site.html import (  # noqa: E402
+    heading_tokens,
+    hide_paths,
+    material_mermaid,
+    rewrite_links,
+    strip_mathjax,
 )
 
 log = get_plugin_logger("workshop")
