@@ -13,6 +13,7 @@ Prints the folder to check (relative to the repository root) on stdout.
 
 import argparse
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,12 @@ from workshop.paths import NOTEBOOKS, REPOSITORY_ROOT
 EXPORT = REPOSITORY_ROOT / "build" / "committed-lessons"
 # Read by the lesson checks (tests/notebooks, the site's hooks) and `make notebooks`.
 ENVIRONMENT_VARIABLE = "WORKSHOP_LESSONS"
+
+
+def lessons_folder() -> Path:
+    """The lessons the checks read: ``$WORKSHOP_LESSONS`` (set by ``make test``) or notebooks/."""
+    chosen = os.environ.get(ENVIRONMENT_VARIABLE)
+    return (REPOSITORY_ROOT / chosen).resolve() if chosen else NOTEBOOKS
 
 
 def _git(*arguments: str) -> subprocess.CompletedProcess[bytes]:

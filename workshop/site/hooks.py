@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package lives beside it
     sys.path.insert(0, str(ROOT))
 
+from workshop.committed_lessons import lessons_folder  # noqa: E402
 from workshop.site import api_table, pages, requirements, schedule  # noqa: E402
 from workshop.site.catalog import (  # noqa: E402
     Exercise,
@@ -50,7 +51,8 @@ _state: dict[str, Any] = {"lessons": [], "exercises": []}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        lessons, exercises = find_lessons(ROOT), find_exercises(ROOT)
+        # notebooks/, or for an attendee's `make test` the committed lessons (workshop.committed_lessons)
+        lessons, exercises = find_lessons(lessons_folder().parent), find_exercises(ROOT)
     except WorkshopDataError as error:
         raise PluginError(str(error)) from None
     _state.update(lessons=lessons, exercises=exercises)
@@ -84,7 +86,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for lesson in _state["lessons"]:
         files.append(
             File.generated(
-                config, lesson.src_uri, abs_src_path=str(ROOT / "notebooks" / lesson.filename)
+                config, lesson.src_uri, abs_src_path=str(lessons_folder() / lesson.filename)
             )
         )
     lesson_of = _lesson_of_exercise()
