@@ -142,13 +142,7 @@ def test_structure_checks_pass_for_the_attendee_and_fail_for_a_contributor(clone
 
 def test_make_test_runs_the_doctor_without_its_port_check() -> None:
     # JupyterLab runs all day on 8888 while the attendee runs `make test`.
-    dry_run = subprocess.run(
-        ["make", "-n", "test", f"VENV={VENV}", f"-o{VENV}/.installed-dev", "-o", "db"],
-        cwd=ROOT,
-        env=attendee_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    doctor = [line for line in dry_run.stdout.splitlines() if "workshop.doctor" in line]
-    assert doctor and all("--skip ports" in line for line in doctor), dry_run.stdout
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile[makefile.index("\ntest:") + 1 :].split("\n\n")[0]
+    doctor = [line for line in recipe.splitlines() if "workshop.doctor" in line]
+    assert doctor and all("--skip ports" in line for line in doctor), recipe
