@@ -199,3 +199,12 @@ def test_notebook_mermaid_becomes_a_visible_material_diagram_without_the_cdn_loa
         '<p>text</p><div class="jp-Mermaid jp-RenderedMermaid"><pre class="mermaid"><code>'
         "\nflowchart LR\n  a[one&lt;br/&gt;two] --&gt; b\n</code></pre></div>"
     )
+
+
+def test_the_binder_link_shows_only_once_a_repository_is_configured() -> None:
+    from workshop.site.pages import binder_url, lesson_banner
+
+    lesson = Lesson(number=2, slug="02_x", title="x")
+    assert "Binder" not in lesson_banner(lesson, None, None)
+    url = binder_url("me/workshop", "HEAD", "notebooks/02_x.ipynb")
+    assert f'href="{url}"' in lesson_banner(lesson, url, None)

@@ -68,8 +68,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         "Exercises",
         [{f"{ex.number:02d} · {ex.plain_title}": ex.src_uri} for ex in exercises],
     )
-    if config.extra.get("binder_repository", "") in ("", "OWNER/REPOSITORY"):
-        log.info("Binder links use the placeholder repository (extra.binder_repository)")
+    if not _binder_repository(config):
+        log.info("No Binder links: extra.binder_repository names no published repository yet")
     return config
 
 
@@ -183,11 +183,21 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if lesson.exercise:
         target = files.get_file_from_path(f"exercises/{lesson.exercise}.md")
         exercise_href = target.url_relative_to(page.file) if target else None
-    repository = config.extra.get("binder_repository", "OWNER/REPOSITORY")
-    binder = pages.binder_url(
-        repository, config.extra.get("binder_ref", "HEAD"), f"notebooks/{lesson.filename}"
+    repository = _binder_repository(config)
+    binder = (
+        pages.binder_url(
+            repository, config.extra.get("binder_ref", "HEAD"), f"notebooks/{lesson.filename}"
+        )
+        if repository
+        else None
     )
     return pages.lesson_banner(lesson, binder, exercise_href) + html
+
+
+def _binder_repository(config: MkDocsConfig) -> str | None:
+    """The repository Binder links launch, or None while mkdocs.yml holds the placeholder."""
+    repository = config.extra.get("binder_repository", "")
+    return None if repository in ("", "OWNER/REPOSITORY") else repository
 
 
 def _lesson_for(page: Page) -> Lesson | None:

@@ -116,17 +116,22 @@ def exercise_page(
     return "\n".join(lines)
 
 
-def lesson_banner(lesson: Lesson, binder_url: str, exercise_href: str | None) -> str:
-    """The box at the top of a lesson page: how to run it, and its exercise."""
+def lesson_banner(lesson: Lesson, binder_url: str | None, exercise_href: str | None) -> str:
+    """The box at the top of a lesson page: how to run it, and its exercise. The Binder link
+    appears only once a repository is configured (``binder_url`` None: no link to a placeholder)."""
     e = html.escape
+    binder = (
+        f' In your browser, with nothing installed: <a class="workshop-binder" href="{e(binder_url)}">'
+        "open it on Binder</a>."
+        if binder_url
+        else ""
+    )
     parts = [
         '<div class="admonition tip workshop-run">',
         '<p class="admonition-title">Run this lesson yourself</p>',
         f"<p>On your machine: <code>{e(LAB_COMMAND)}</code>, then open "
         f"<code>{e(lesson.filename)}</code> in JupyterLab (the file is "
-        f"<code>notebooks/{e(lesson.filename)}</code>). "
-        f'In your browser, with nothing installed: <a class="workshop-binder" href="{e(binder_url)}">'
-        "open it on Binder</a>.</p>",
+        f"<code>notebooks/{e(lesson.filename)}</code>).{binder}</p>",
     ]
     if lesson.exercise and exercise_href:
         parts.append(
