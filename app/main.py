@@ -37,6 +37,7 @@ def create_app() -> FastAPI:
     from app.authors.routes import router as authors_router
     from app.books.routes import router as books_router
     from app.db import DjangoDatabaseMiddleware
+    from app.docs import install_docs
     from app.errors import install_error_handlers
     from app.health import router as health_router
     from app.security import AllowedHostsMiddleware, SecurityHeadersMiddleware
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(health_router)
     install_error_handlers(app)
+    install_docs(app)  # /docs and /redoc load Swagger UI and ReDoc from the app, not a CDN
 
     # The admin's CSS and JS, served from Django's package whether DEBUG is on or off.
     static = StaticFiles(packages=[("django.contrib.admin", "static")])

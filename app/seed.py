@@ -22,6 +22,19 @@ BOOKS = [
 class SeedResult:
     authors_created: int
     books_created: int
+    # What the database holds afterwards: on every later run nothing is created, and saying what
+    # is there reads as the success it is.
+    authors_total: int
+    books_total: int
+
+    def summary(self) -> str:
+        there = f"holds {self.authors_total} author(s) and {self.books_total} book(s)"
+        if self.authors_created or self.books_created:
+            return (
+                f"Seeded: {self.authors_created} author(s) and {self.books_created} book(s) "
+                f"created. The database now {there}."
+            )
+        return f"Sample data already there, nothing to add: the database {there}."
 
 
 def seed() -> SeedResult:
@@ -37,4 +50,9 @@ def seed() -> SeedResult:
                 defaults={"title": title, "author": author, "publication_date": published},
             )
             books_created += created
-    return SeedResult(authors_created=int(author_created), books_created=books_created)
+        return SeedResult(
+            authors_created=int(author_created),
+            books_created=books_created,
+            authors_total=Author.objects.count(),
+            books_total=Book.objects.count(),
+        )

@@ -2,18 +2,32 @@
 
 One ``OK``/``FAIL`` line per check, each failure with the command that fixes it; exit status 1
 if anything failed. Run it before the workshop day, not during the first lesson.
+
+It checks what the lessons need (requirements-lab.txt, what ``make lab`` installs). The other sets
+are not the lab's: ``make test``, ``make docs`` and ``make bench`` install theirs on first use, so
+a lean install is ready, and the ``extras`` line only says which command will add what.
 """
 
+import argparse
 import importlib.metadata
+import json
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 
 from workshop.paths import REPOSITORY_ROOT
 from workshop.requirements import pinned_requirements
 
-REQUIREMENTS = REPOSITORY_ROOT / "requirements.txt"
+REQUIREMENTS = REPOSITORY_ROOT / "requirements-lab.txt"
+# Sets a command adds on first use: (file, the command that installs it).
+EXTRA_SETS = [
+    ("requirements-dev.txt", "make test"),
+    ("requirements-docs.txt", "make docs"),
+    ("requirements-bench.txt", "make bench"),
+]
 MINIMUM_PYTHON = (3, 11)
 # `make serve` and `make lab` use these; the notebooks pick free ports themselves.
 LESSON_PORTS = {8000: "make serve (uvicorn)", 8888: "make lab (JupyterLab)"}
@@ -33,8 +47,8 @@ def check_python() -> str:
     return f"Python {found}"
 
 
-def check_packages() -> str:
-    pins = pinned_requirements(REQUIREMENTS)
+def mismatches(pins: dict[str, str]) -> list[str]:
+    """The pins not installed at their version, each as "name missing" or "name X (pinned Y)"."""
     wrong = []
     for name, pinned in pins.items():
         try:
@@ -44,11 +58,33 @@ def check_packages() -> str:
             continue
         if installed != pinned:
             wrong.append(f"{name} {installed} (pinned {pinned})")
-    if wrong:
+    return wrong
+
+
+def check_packages() -> str:
+    pins = pinned_requirements(REQUIREMENTS)
+    if wrong := mismatches(pins):
         raise CheckFailed(
-            f"{', '.join(wrong)}: run `make setup` (or `pip install -r requirements.txt`)"
+            f"{', '.join(wrong)}: run `make setup` (or `pip install -r {REQUIREMENTS.name}`)"
         )
-    return f"{len(pins)} pinned packages installed at their pinned versions"
+    return f"{len(pins)} packages the lessons need, at their pinned versions ({REQUIREMENTS.name})"
+
+
+def check_extras() -> str:
+    """Never fails: the extra sets are installed by the commands that need them."""
+    lab = pinned_requirements(REQUIREMENTS)
+    notes = []
+    for file, command in EXTRA_SETS:
+        extra = {
+            name: version
+            for name, version in pinned_requirements(REPOSITORY_ROOT / file).items()
+            if name not in lab
+        }
+        if mismatches(extra):
+            notes.append(f"`{command}` adds {file} ({len(extra)} packages)")
+        else:
+            notes.append(f"{file} installed")
+    return "; ".join(notes)
 
 
 def check_database() -> str:
@@ -104,32 +140,59 @@ def check_kernel() -> str:
     return "the Jupyter kernel imports app"
 
 
+def is_jupyter_server(port: int) -> bool:
+    """Whether a Jupyter server answers on ``port`` (its ``/api`` names its version)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as response:
+            return "version" in json.load(response)
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+
+
 def check_ports() -> str:
-    busy = []
+    busy, jupyter = [], []
     for port, user in LESSON_PORTS.items():
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                busy.append(f"{port} ({user})")
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                continue
+        if user.startswith("make lab") and is_jupyter_server(port):
+            jupyter.append(port)  # the attendee's own JupyterLab, running as it should
+        else:
+            busy.append(f"{port} ({user})")
     if busy:
         raise CheckFailed(
             f"port(s) in use: {', '.join(busy)}: stop the program using them "
             "(`lsof -i :PORT` or `ss -ltnp` shows it)"
         )
+    if jupyter:
+        return f"JupyterLab already runs on {jupyter[0]} (make lab); the other ports are free"
     return f"ports {', '.join(map(str, LESSON_PORTS))} free"
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("python", check_python),
     ("packages", check_packages),
+    ("extras", check_extras),
     ("database", check_database),
     ("jupyter kernel", check_kernel),
     ("ports", check_ports),
 ]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Is this machine ready for the workshop?")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=[name for name, _ in CHECKS],
+        help="leave a check out (make test skips ports: its servers pick free ports)",
+    )
+    skipped = set(parser.parse_args(argv).skip)
     failures = 0
     for name, check in CHECKS:
+        if name in skipped:
+            continue
         try:
             print(f"OK    {name:<15} {check()}")
         except CheckFailed as failure:

@@ -226,3 +226,54 @@ def test_dark_mode_lesson_and_instructor_schedule(browser: object, site_url: str
         assert tab.errors == []
     finally:
         tab.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_lesson_map_exercises_table_and_lesson_flow_fit_a_phone_and_a_laptop(
+    browser: object, site_url: str, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        for path, table in [
+            ("", ".workshop-lesson-map"),
+            ("exercises/", ".workshop-exercise-list"),
+        ]:
+            page.goto(f"{site_url}{path}", wait_until="networkidle")
+            rows = page.locator(f"{table} tbody tr")
+            assert rows.count() >= 7
+            # The last column of every row lies inside the screen, not past its right edge
+            # (measured where the page puts it: nothing is scrolled sideways first).
+            overflow = page.evaluate(
+                f"() => {{ const t = document.querySelector('{table} table');"
+                " const w = t.closest('.md-typeset__scrollwrap') || t.parentElement;"
+                " return [w.scrollWidth, w.clientWidth]; }"
+            )
+            assert overflow[0] <= overflow[1] + 1, (path, overflow)
+            for index in range(rows.count()):
+                last = rows.nth(index).locator("td").last
+                box = last.bounding_box()
+                assert box is not None and box["x"] >= 0, (path, index, box)
+                assert box["x"] + box["width"] <= width + 1, (path, index, box, width)
+            rows.first.scroll_into_view_if_needed()
+            _shot_of(page, f"{path.strip('/') or 'home'}-table-{width}")
+        # The lesson flow: drawn at a readable size (rows of at most three lessons), scrolling
+        # sideways on a phone rather than shrinking.
+        page.goto(site_url, wait_until="networkidle")
+        diagram = page.locator(".workshop-flow div.mermaid").first
+        diagram.wait_for(timeout=15_000)
+        diagram.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => document.querySelector('.workshop-flow div.mermaid').getBoundingClientRect().height > 300",
+            timeout=15_000,
+        )
+        box = diagram.bounding_box()
+        assert box is not None and box["width"] >= 560, box
+        _shot_of(page, f"home-flow-{width}")
+    finally:
+        context.close()
+
+
+def _shot_of(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]

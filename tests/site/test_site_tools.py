@@ -125,7 +125,31 @@ def test_pins_table_lists_each_pin_under_its_section(tmp_path: Path) -> None:
         ("The App", "uvicorn[standard]", "0.5", ""),
         ("Site", "mkdocs", "1.6.1", ""),
     ]
-    assert "| Site | `mkdocs` | 1.6.1 |  |" in pins_table(pins)
+    assert "| `requirements.txt` | Site | `mkdocs` | 1.6.1 |  |" in pins_table(pins)
+
+
+def test_pins_follow_includes_once_each(tmp_path: Path) -> None:
+    (tmp_path / "requirements-app.txt").write_text("# --- App ---\ndjango==5.2.1\n")
+    (tmp_path / "requirements-lab.txt").write_text("-r requirements-app.txt\nipytest==0.1\n")
+    (tmp_path / "requirements-docs.txt").write_text("-r requirements-lab.txt\nmkdocs==1.6\n")
+    (tmp_path / "requirements.txt").write_text(
+        "-r requirements-lab.txt\n-r requirements-docs.txt\nruff==0.1\n"
+    )
+    pins = read_pins(tmp_path / "requirements.txt")
+    assert [(p.file, p.name) for p in pins] == [
+        ("requirements-app.txt", "django"),
+        ("requirements-lab.txt", "ipytest"),
+        ("requirements-docs.txt", "mkdocs"),
+        ("requirements.txt", "ruff"),
+    ]
+
+
+def test_the_dependencies_page_lists_every_pin_of_every_requirements_file() -> None:
+    root = Path(__file__).resolve().parents[2]
+    listed = {(pin.file, pin.name) for pin in read_pins(root / "requirements.txt")}
+    for path in sorted(root.glob("requirements*.txt")):
+        for pin in read_pins(path):
+            assert (pin.file, pin.name) in listed, f"{pin.name} of {path.name} is not on the page"
 
 
 def test_toc_comes_from_the_rendered_headings_with_their_real_ids() -> None:
@@ -160,3 +184,12 @@ def test_notebook_mermaid_becomes_a_visible_material_diagram_without_the_cdn_loa
         '<p>text</p><div class="jp-Mermaid jp-RenderedMermaid"><pre class="mermaid"><code>'
         "\nflowchart LR\n  a[one&lt;br/&gt;two] --&gt; b\n</code></pre></div>"
     )
+
+
+def test_the_binder_link_shows_only_once_a_repository_is_configured() -> None:
+    from workshop.site.pages import binder_url, lesson_banner
+
+    lesson = Lesson(number=2, slug="02_x", title="x")
+    assert "Binder" not in lesson_banner(lesson, None, None)
+    url = binder_url("me/workshop", "HEAD", "notebooks/02_x.ipynb")
+    assert f'href="{url}"' in lesson_banner(lesson, url, None)

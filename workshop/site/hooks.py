@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path; its package lives beside it
     sys.path.insert(0, str(ROOT))
 
+from workshop.committed_lessons import lessons_folder  # noqa: E402
 from workshop.paths import hide_paths  # noqa: E402
 from workshop.requirements import read_pins  # noqa: E402
 from workshop.site import api_table, pages, requirements, schedule  # noqa: E402
@@ -51,7 +52,8 @@ _state: dict[str, Any] = {"lessons": [], "exercises": []}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        lessons, exercises = find_lessons(ROOT), find_exercises(ROOT)
+        # notebooks/, or for an attendee's `make test` the committed lessons (workshop.committed_lessons)
+        lessons, exercises = find_lessons(lessons_folder().parent), find_exercises(ROOT)
     except WorkshopDataError as error:
         raise PluginError(str(error)) from None
     _state.update(lessons=lessons, exercises=exercises)
@@ -67,8 +69,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         "Exercises",
         [{f"{ex.number:02d} · {ex.plain_title}": ex.src_uri} for ex in exercises],
     )
-    if config.extra.get("binder_repository", "") in ("", "OWNER/REPOSITORY"):
-        log.info("Binder links use the placeholder repository (extra.binder_repository)")
+    if not _binder_repository(config):
+        log.info("No Binder links: extra.binder_repository names no published repository yet")
     return config
 
 
@@ -85,7 +87,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for lesson in _state["lessons"]:
         files.append(
             File.generated(
-                config, lesson.src_uri, abs_src_path=str(ROOT / "notebooks" / lesson.filename)
+                config, lesson.src_uri, abs_src_path=str(lessons_folder() / lesson.filename)
             )
         )
     lesson_of = _lesson_of_exercise()
@@ -178,11 +180,21 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if lesson.exercise:
         target = files.get_file_from_path(f"exercises/{lesson.exercise}.md")
         exercise_href = target.url_relative_to(page.file) if target else None
-    repository = config.extra.get("binder_repository", "OWNER/REPOSITORY")
-    binder = pages.binder_url(
-        repository, config.extra.get("binder_ref", "HEAD"), f"notebooks/{lesson.filename}"
+    repository = _binder_repository(config)
+    binder = (
+        pages.binder_url(
+            repository, config.extra.get("binder_ref", "HEAD"), f"notebooks/{lesson.filename}"
+        )
+        if repository
+        else None
     )
     return pages.lesson_banner(lesson, binder, exercise_href) + html
+
+
+def _binder_repository(config: MkDocsConfig) -> str | None:
+    """The repository Binder links launch, or None while mkdocs.yml holds the placeholder."""
+    repository = config.extra.get("binder_repository", "")
+    return None if repository in ("", "OWNER/REPOSITORY") else repository
 
 
 def _lesson_for(page: Page) -> Lesson | None:

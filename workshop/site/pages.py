@@ -16,6 +16,12 @@ def check_command(exercise_slug: str) -> str:
     return f".venv/bin/pytest tests/grading -k {exercise_slug.split('_')[0]}"
 
 
+def stacked_on_phones(name: str, table: str) -> str:
+    """A Markdown table in a ``<div>`` that workshop.css lays out as one block per row on a
+    phone, so no column ends up off the screen's edge (the last ones did at 390 px)."""
+    return f'<div class="workshop-stacked {name}" markdown>\n\n{table}\n\n</div>'
+
+
 def lesson_map(
     lessons: list[Lesson], exercises: list[Exercise], lessons_prefix: str, exercises_prefix: str
 ) -> str:
@@ -35,7 +41,7 @@ def lesson_map(
             f"| {lesson.number:02d} | [{_cell(lesson.title)}]({lessons_prefix}{lesson.filename}) "
             f"| {objectives} | {exercise} |"
         )
-    return "\n".join(rows)
+    return stacked_on_phones("workshop-lesson-map", "\n".join(rows))
 
 
 def exercise_list(exercises: list[Exercise], lessons: list[Lesson]) -> str:
@@ -54,7 +60,7 @@ def exercise_list(exercises: list[Exercise], lessons: list[Lesson]) -> str:
             f"| [{exercise.number:02d} · {_cell(exercise.title)}]({exercise.slug}.md) "
             f"| {lesson_link} | `{check_command(exercise.slug)}` |"
         )
-    return "\n".join(rows)
+    return stacked_on_phones("workshop-exercise-list", "\n".join(rows))
 
 
 def exercise_page(
@@ -116,17 +122,22 @@ def exercise_page(
     return "\n".join(lines)
 
 
-def lesson_banner(lesson: Lesson, binder_url: str, exercise_href: str | None) -> str:
-    """The box at the top of a lesson page: how to run it, and its exercise."""
+def lesson_banner(lesson: Lesson, binder_url: str | None, exercise_href: str | None) -> str:
+    """The box at the top of a lesson page: how to run it, and its exercise. The Binder link
+    appears only once a repository is configured (``binder_url`` None: no link to a placeholder)."""
     e = html.escape
+    binder = (
+        f' In your browser, with nothing installed: <a class="workshop-binder" href="{e(binder_url)}">'
+        "open it on Binder</a>."
+        if binder_url
+        else ""
+    )
     parts = [
         '<div class="admonition tip workshop-run">',
         '<p class="admonition-title">Run this lesson yourself</p>',
         f"<p>On your machine: <code>{e(LAB_COMMAND)}</code>, then open "
         f"<code>{e(lesson.filename)}</code> in JupyterLab (the file is "
-        f"<code>notebooks/{e(lesson.filename)}</code>). "
-        f'In your browser, with nothing installed: <a class="workshop-binder" href="{e(binder_url)}">'
-        "open it on Binder</a>.</p>",
+        f"<code>notebooks/{e(lesson.filename)}</code>).{binder}</p>",
     ]
     if lesson.exercise and exercise_href:
         parts.append(

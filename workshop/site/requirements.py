@@ -4,8 +4,8 @@ from workshop.requirements import Pin
 
 
 def pins_table(pins: list[Pin]) -> str:
-    rows = ["| For | Package | Pinned | Note |", "|---|---|---|---|"]
+    rows = ["| File | For | Package | Pinned | Note |", "|---|---|---|---|---|"]
     for pin in pins:
         note = pin.note.replace("|", "\\|")
-        rows.append(f"| {pin.section} | `{pin.name}` | {pin.version} | {note} |")
+        rows.append(f"| `{pin.file}` | {pin.section} | `{pin.name}` | {pin.version} | {note} |")
     return "\n".join(rows)

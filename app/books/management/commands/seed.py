@@ -7,7 +7,4 @@ class Command(BaseCommand):
     help = "Load the sample data (Hermann Hesse and his books). Safe to run again."
 
     def handle(self, *args: object, **options: object) -> None:
-        result = seed()
-        self.stdout.write(
-            f"Seeded: {result.authors_created} author(s) and {result.books_created} book(s) created."
-        )
+        self.stdout.write(seed().summary())
