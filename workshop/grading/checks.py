@@ -27,7 +27,7 @@ from workshop.grading import exercises
 _loaded: dict[tuple[Path, str], ModuleType | tuple[str, str]] = {}
 
 
-class CheckFailed(pytest.fail.Exception):
+class CheckFailed(pytest.fail.Exception):  # type: ignore[name-defined]  # pytest's Failed, typed as an attribute of fail
     """A check that failed for a known reason: ``reason`` is the short tag the table shows."""
 
     def __init__(self, exercise: str, reason: str, message: str) -> None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from workshop.grading import sandbox as sandboxes
 from workshop.grading.exercises import discover_learners, exercise_names, is_learner_folder
@@ -57,7 +58,7 @@ def grade_learners(
     return ClassResult(exercises, rows, time.monotonic() - started, note)
 
 
-def grade_class(class_dir: Path, out_dir: Path, **options) -> ClassResult:
+def grade_class(class_dir: Path, out_dir: Path, **options: Any) -> ClassResult:
     """Grade every learner folder of ``class_dir`` (or ``class_dir`` itself, one learner's
     copy); write the table, CSV, JSON, JUnit and feedback to ``out_dir``."""
     learners = [class_dir] if is_learner_folder(class_dir) else discover_learners(class_dir)

@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,8 +112,10 @@ class GradingPlugin:
                 timer.cancel()
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator:
-        outcome = yield
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Iterator[None]:
+        outcome: Any = yield  # pluggy's Result, sent into an old-style hook wrapper
         report: pytest.TestReport = outcome.get_result()
         if call.when == "call" or (call.when == "setup" and report.failed):
             GUARD.end_of_check()
@@ -147,7 +150,7 @@ class GradingPlugin:
         self.records.append(record)
         self._send(record)
 
-    def pytest_terminal_summary(self, terminalreporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.records:
             return
         scores: dict[str, list[int]] = {}

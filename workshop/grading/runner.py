@@ -11,6 +11,7 @@ one) costs the whole exercise.
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -216,7 +217,9 @@ class _Run:
 
     def _read_output(self) -> None:
         assert self.process.stdout is not None
-        while chunk := self.process.stdout.read1(65536):
+        stdout = self.process.stdout
+        assert isinstance(stdout, io.BufferedReader)  # Popen(bufsize=-1), binary: has read1
+        while chunk := stdout.read1(65536):
             if len(self.output) + len(chunk) > OUTPUT_LIMIT:
                 self.flooded = True
                 self._kill()

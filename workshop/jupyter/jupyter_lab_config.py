@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPOSITORY_ROOT = HERE.parents[1]
 
-c = get_config()  # noqa: F821 (traitlets defines it while it loads this file)
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 (traitlets defines it while loading this file)
 
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.root_dir = str(REPOSITORY_ROOT)
