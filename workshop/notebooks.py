@@ -44,11 +44,29 @@ def execute(path: Path) -> None:
     )
     client.execute(env=environment)
     for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.output_type == "error":
-                output.evalue = hide_paths(output.evalue)
-                output.traceback = [hide_paths(line) for line in output.traceback]
+        if cell.cell_type == "code":
+            cell.outputs = _portable(cell.outputs)
     nbformat.write(notebook, path)
+
+
+def _portable(outputs: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
+    """Outputs as every machine would store them: tracebacks without machine paths, and one
+    stream output per run of prints (a loaded machine delivers a cell's prints in chunks)."""
+    kept: list[nbformat.NotebookNode] = []
+    for output in outputs:
+        if output.output_type == "error":
+            output.evalue = hide_paths(output.evalue)
+            output.traceback = [hide_paths(line) for line in output.traceback]
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and output.output_type == previous.output_type == "stream"
+            and output.name == previous.name
+        ):
+            previous.text += output.text
+        else:
+            kept.append(output)
+    return kept
 
 
 def main(arguments: list[str]) -> int:
