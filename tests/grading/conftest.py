@@ -10,10 +10,14 @@ stubs; ``tests/workshop/grading`` checks the grader instead.
 """
 
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from fastapi import FastAPI
 
 from workshop.grading import plugin
+from workshop.grading.apps import app_with_router
+from workshop.grading.checks import load_exercise
 from workshop.grading.exercises import CHECKS_DIR, is_class_folder
 from workshop.grading.plugin import target  # noqa: F401  (the fixture every check asks for)
 
@@ -43,3 +47,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def _test_database_only(db: None) -> None:
     """Every check runs on the test database with empty tables: learner code never meets the
     workshop database."""
+
+
+@pytest.fixture(scope="module")
+def module(request: pytest.FixtureRequest, target: Path) -> ModuleType:  # noqa: F811
+    """The learner's module for the check file's ``EXERCISE``, loaded once per check file (in a
+    fixture, never at import, so a module that fails to load fails its checks, not collection)."""
+    return load_exercise(target, request.module.EXERCISE)
+
+
+@pytest.fixture(scope="module")
+def api(request: pytest.FixtureRequest, module: ModuleType) -> FastAPI:
+    """A FastAPI app with the learner's ``router`` under the test database's boundary."""
+    return app_with_router(request.module.EXERCISE, module)

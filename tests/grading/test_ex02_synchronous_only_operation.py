@@ -7,15 +7,13 @@ guard (``workshop.grading.guard``) in every exercise, however and whenever it is
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from workshop.grading.apps import app_with_router, client_for
-from workshop.grading.checks import calling, fail, load_exercise
+from workshop.grading.apps import client_for
+from workshop.grading.checks import calling, fail
 
 EXERCISE = "ex02_synchronous_only_operation"
 URL = "/exercise02/authors/{}/books"
@@ -25,16 +23,6 @@ STORED = [
     ("Hermann Hesse", "The Glass Bead Game"), ("Hermann Hesse", "Demian"),
     ("Thomas Mann", "The Magic Mountain"), ("Hermann Hesse", "Siddhartha"),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def module(target: Path) -> ModuleType:
-    return load_exercise(target, EXERCISE)
-
-
-@pytest.fixture(scope="module")
-def api(module: ModuleType) -> FastAPI:
-    return app_with_router(EXERCISE, module)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ so they can be counted.
 
 from collections.abc import Callable, Coroutine
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,14 +14,9 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from workshop.grading.apps import app_with_router, client_for
-from workshop.grading.checks import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail
 
 EXERCISE = "ex03_async_orm"
-
-
-@pytest.fixture(scope="module")
-def module(target: Path) -> ModuleType:
-    return load_exercise(target, EXERCISE)
 
 
 @pytest.fixture

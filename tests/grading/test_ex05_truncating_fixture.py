@@ -6,14 +6,13 @@ database made for this module, so the SQLite branch is graded too.
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from workshop.grading.checks import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail
 
 EXERCISE = "ex05_truncating_fixture"
 EXTRA_SQLITE = "grading_sqlite"
@@ -23,11 +22,6 @@ APP_TABLES = {"authors_author", "books_book", "auth_user", "django_session", "dj
 def _vendors() -> list[str]:
     default = connections[DEFAULT_DB_ALIAS].vendor
     return [default] if default == "sqlite" else [default, "sqlite"]
-
-
-@pytest.fixture(scope="module")
-def module(target: Path) -> ModuleType:
-    return load_exercise(target, EXERCISE)
 
 
 @pytest.fixture(scope="module")

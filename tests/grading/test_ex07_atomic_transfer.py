@@ -6,7 +6,6 @@ so the check does not depend on how the learner wrote the steps.
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
 
-from workshop.grading.checks import calling, fail, load_exercise
+from workshop.grading.checks import calling, fail
 
 EXERCISE = "ex07_atomic_transfer"
 MESSAGE = "grading: step two made to fail"
@@ -37,11 +36,6 @@ DROP_TRIGGER = {
         "DROP FUNCTION IF EXISTS grading_block_delete()",
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def module(target: Path) -> ModuleType:
-    return load_exercise(target, EXERCISE)
 
 
 @pytest.fixture

@@ -8,29 +8,18 @@ reading the cookie and loading the user that behaves right gets the points.
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from tests.grading.apps import app_with_router, client_for
-from tests.grading.support import calling, fail, load_exercise
+from tests.grading.apps import client_for
+from tests.grading.support import calling, fail
 
 EXERCISE = "ex08_protect_a_route"
 URL = "/v0/whoami"
 PASSWORD = "grading-password"  # throwaway users in a throwaway database
-
-
-@pytest.fixture(scope="module")
-def module(target: Path) -> ModuleType:
-    return load_exercise(target, EXERCISE)
-
-
-@pytest.fixture(scope="module")
-def api(module: ModuleType) -> FastAPI:
-    return app_with_router(EXERCISE, module)
 
 
 @pytest.fixture
