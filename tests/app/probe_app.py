@@ -15,10 +15,10 @@ from asgiref.sync import sync_to_async
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, WebSocket
-from pydantic import BaseModel, ConfigDict
 
 from app.db import DjangoDatabaseMiddleware, DjangoRoute, database_boundary
 from app.main import create_app
+from tests.app.lazy_schemas import BookWithAuthor
 
 # --- Where queries run -------------------------------------------------------------------------
 
@@ -64,18 +64,7 @@ def book_count_session():
     _count_books()
 
 
-# --- Response models that read a lazy relation ------------------------------------------------
-
-
-class AuthorName(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    name: str
-
-
-class BookWithAuthor(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    title: str
-    author: AuthorName  # book.author: a query, made while FastAPI validates the response
+# --- A def endpoint whose response model reads a lazy relation (tests/app/lazy_schemas.py) --
 
 
 def _first_book():

@@ -30,11 +30,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, connections
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, WebSocket
-from pydantic import BaseModel, ConfigDict
 from starlette.testclient import TestClient
 from websockets.sync.client import connect as websocket_connect
 
 from app.db import DjangoDatabaseMiddleware, DjangoRoute, RequestThreads, database_boundary
+from tests.app.lazy_schemas import BookWithAuthor
 from tests.postgresql import (
     BackendSampler,
     count_backends,
@@ -194,17 +194,6 @@ ran_on: dict[str, str] = {}
 
 def _note(label: str) -> None:
     ran_on[label] = threading.current_thread().name
-
-
-class AuthorName(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    name: str
-
-
-class BookWithAuthor(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    title: str
-    author: AuthorName
 
 
 def count_books() -> int:
