@@ -18,9 +18,11 @@ def test_the_site_table_lists_every_pinned_package_including_the_apps():
     files = sorted(REPOSITORY_ROOT.glob("requirements*.txt"))
     assert REPOSITORY_ROOT / "requirements-app.txt" in files
     expected = set().union(*(_pinned_lines(path) for path in files))
-    table = pins_table(read_pins(REPOSITORY_ROOT / "requirements.txt"))
-    rows = {line.split("|")[2].strip(" `") + "==" + line.split("|")[3].strip() for line in
-            table.splitlines()[2:]}  # fmt: skip
+    lines = pins_table(read_pins(REPOSITORY_ROOT / "requirements.txt")).splitlines()
+    header = [cell.strip() for cell in lines[0].split("|")]
+    package, pinned = header.index("Package"), header.index("Pinned")
+    cells = [line.split("|") for line in lines[2:]]
+    rows = {row[package].strip(" `") + "==" + row[pinned].strip() for row in cells}
     assert rows == expected
     assert any(row.startswith("django==") for row in rows)
 

@@ -61,6 +61,9 @@ class Guard:
         )
         if os.environ.pop(FORBIDDEN_VARIABLE, None) is not None:
             os.unsetenv(FORBIDDEN_VARIABLE)
+        # Importing a module whose bytecode is not cached yet (a fresh clone) would write a .pyc
+        # beside it, outside the writable folders: the interpreter's act, not the learner's.
+        sys.dont_write_bytecode = True
         sys.addaudithook(self._audit)
         from django.db.backends.signals import connection_created
 
