@@ -1,11 +1,9 @@
 """POST /v0/books/import: the talk's external service, replaced by an AsyncMock through
 ``app.dependency_overrides``, and once for real against a fake Open Library on 127.0.0.1."""
 
-import json
 import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import AsyncMock
 
 import httpx2
@@ -14,6 +12,7 @@ import pytest
 from app.books.dependencies import get_open_library_client
 from app.books.openlibrary import CatalogueEntry, OpenLibraryClient
 from app.exceptions import UpstreamUnavailable
+from tests.fake_open_library import OpenLibraryHandler, serving
 
 DEMIAN = CatalogueEntry("Demian", "Hermann Hesse", date(1919, 1, 1))
 
@@ -82,7 +81,7 @@ def test_invalid_isbn_is_422_before_any_lookup(client, catalogue):
 # --- The real client against a small fake Open Library ------------------------------------
 
 
-class FakeOpenLibrary(BaseHTTPRequestHandler):
+class FakeOpenLibrary(OpenLibraryHandler):
     """Answers /api/books like Open Library; ISBN 9780000000002 hangs to exercise the timeout."""
 
     known = {
@@ -95,35 +94,25 @@ class FakeOpenLibrary(BaseHTTPRequestHandler):
     release = threading.Event()
 
     def do_GET(self) -> None:
-        key = self.path.split("bibkeys=")[1].split("&")[0].replace("%3A", ":")
+        key = self.bibkey()
         if key == "ISBN:9780000000002":
             self.release.wait(timeout=5)
         if key == "ISBN:9780000000003":
             self.send_response(500)
             self.end_headers()
             return
-        body = json.dumps({key: self.known[key]} if key in self.known else {}).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        super().do_GET()
 
-    def log_message(self, *args: object) -> None:
-        pass
+    def record(self, key: str) -> dict[str, object] | None:
+        return self.known.get(key)
 
 
 @pytest.fixture
 def open_library() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenLibrary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FakeOpenLibrary.release.clear()
-    yield f"http://127.0.0.1:{server.server_port}"
-    FakeOpenLibrary.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeOpenLibrary) as url:
+        yield url
+        FakeOpenLibrary.release.set()
 
 
 @pytest.fixture

@@ -10,16 +10,12 @@ by default, PostgreSQL under ``make test-postgresql``, where NUL bytes in text o
 HTTP, with a fake Open Library server. Run with ``-s`` to see the counts.
 """
 
-import json
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 import schemathesis
@@ -36,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from app.books.dependencies import get_open_library_client
 from app.books.openlibrary import CatalogueEntry
 from app.main import app
+from tests.fake_open_library import OpenLibraryHandler, serving
 from tests.servers import live_server, manage, server_env
 
 MAX_EXAMPLES = 25
@@ -110,37 +107,28 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, seeded: None) -> No
 # case goes over a socket; Open Library is a small fake HTTP server with the FakeCatalogue's rule.
 
 
-class FakeOpenLibrary(BaseHTTPRequestHandler):
+class FakeOpenLibrary(OpenLibraryHandler):
     """/api/books like Open Library: knows every ISBN ending in an even digit."""
 
-    def do_GET(self) -> None:
-        key = unquote(self.path.split("bibkeys=")[1].split("&")[0])
-        known = key[-1] in "02468"
-        record = {"title": "Fuzzed title", "authors": [{"name": "Fuzzed author"}]}
-        body = json.dumps({key: {**record, "publish_date": "1999"}} if known else {}).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def record(self, key: str) -> dict[str, object] | None:
+        if key[-1] not in "02468":
+            return None
+        return {
+            "title": "Fuzzed title",
+            "authors": [{"name": "Fuzzed author"}],
+            "publish_date": "1999",
+        }
 
 
 def test_live_uvicorn_conforms_to_its_schema(tmp_path: Path) -> None:
     """schemathesis' own CLI, every check and phase (examples, coverage, fuzzing, stateful),
     against `uvicorn app.main:app` on a seeded database of its own."""
-    catalogue = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenLibrary)
-    thread = threading.Thread(target=catalogue.serve_forever, daemon=True)
-    thread.start()
-    env = server_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}",
-        OPEN_LIBRARY_URL=f"http://127.0.0.1:{catalogue.server_port}",
-    )
-    manage("migrate", "--no-input", "-v", "0", env=env)
-    manage("seed", env=env)
-    try:
+    with serving(FakeOpenLibrary) as open_library_url:
+        env = server_env(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", OPEN_LIBRARY_URL=open_library_url
+        )
+        manage("migrate", "--no-input", "-v", "0", env=env)
+        manage("seed", env=env)
         with live_server(env) as server:
             command = [
                 str(Path(sys.executable).with_name("st")),
@@ -156,10 +144,6 @@ def test_live_uvicorn_conforms_to_its_schema(tmp_path: Path) -> None:
             result = subprocess.run(
                 command, cwd=tmp_path, capture_output=True, text=True, timeout=900
             )
-    finally:
-        catalogue.shutdown()
-        catalogue.server_close()
-        thread.join(timeout=5)
     summary = [line for line in result.stdout.splitlines() if "generated" in line]
     print(f"\n  schemathesis against live uvicorn: {summary}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
